@@ -1,0 +1,93 @@
+package dev.discovery.api;
+
+import dev.discovery.api.internal.DefaultDiscovery;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The entry point: turns targets into live {@link ServiceWatch}es.
+ *
+ * <pre>{@code
+ * try (Discovery discovery = Discovery.create();
+ *     ServiceWatch web = discovery.watch("k8s:///web.shop:http")) {
+ *   Balancer random = web.balancer(Balancers.random());
+ *   Endpoint e = random.pick();
+ * }
+ * }</pre>
+ *
+ * <p>Watches of the same target share one resolver. Threads the SDK starts are daemons named {@code
+ * discovery-*} and exit when idle; {@link #close()} stops every watch and those threads.
+ * Thread-safe.
+ *
+ * @since 0.1
+ */
+public interface Discovery extends AutoCloseable {
+
+  /** A discovery with the defaults: system clock, own threads, the default registry, the host. */
+  static Discovery create() {
+    return builder().build();
+  }
+
+  /** A builder to inject time, threads, providers and the environment. */
+  static Builder builder() {
+    return new DefaultDiscovery.DefaultBuilder();
+  }
+
+  /**
+   * A live watch of {@code target}, parsed by {@link Target#parse(String)}.
+   *
+   * @throws IllegalArgumentException if the target is malformed (the message says what and what was
+   *     expected)
+   */
+  ServiceWatch watch(String target);
+
+  /**
+   * A live watch of {@code target}. A scheme with no installed provider does not throw: the watch
+   * reports a {@link ResolutionError.Kind#MISCONFIGURED} error naming the installed schemes.
+   */
+  ServiceWatch watch(Target target);
+
+  /** The registry resolvers come from. */
+  ResolverRegistry registry();
+
+  /** Closes every watch and stops the threads this discovery started. Idempotent. */
+  @Override
+  void close();
+
+  /** Builds a {@link Discovery}. Every setting is optional. */
+  interface Builder {
+    /** The clock (default: the system UTC clock). */
+    Builder clock(Clock clock);
+
+    /**
+     * Timers and the watches' serialized contexts run here (default: one daemon thread of the
+     * SDK's, {@code discovery-scheduler}). A scheduler passed in is not shut down by {@link
+     * Discovery#close()}.
+     */
+    Builder scheduler(ScheduledExecutorService scheduler);
+
+    /** Blocking work runs here (default: up to four daemon threads, {@code discovery-blocking}). */
+    Builder blockingExecutor(Executor executor);
+
+    /** Where resolvers come from (default: {@link ResolverRegistry#defaultRegistry()}). */
+    Builder registry(ResolverRegistry registry);
+
+    /** Adds {@code provider} to the registry, ahead of those of its scheme at equal priority. */
+    Builder provider(ResolverProvider provider);
+
+    /** The host facts (default: {@link Environment#system()}). */
+    Builder environment(Environment environment);
+
+    /**
+     * The namespace for targets that name none (default: the pod's own from the service-account
+     * file, else resolv.conf's first search domain, else {@code default}).
+     */
+    Builder namespace(String namespace);
+
+    /** The cluster zone (default: from the resolv.conf search list, else {@code cluster.local}). */
+    Builder clusterDomain(String clusterDomain);
+
+    Discovery build();
+  }
+}

@@ -1,0 +1,200 @@
+package dev.discovery.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An immutable snapshot of a Service's endpoints.
+ *
+ * <p>Endpoints are kept in a canonical order (by IP, IPv4 before IPv6, then port), so the answer
+ * order of a DNS server never shows. No two endpoints share an identity.
+ *
+ * <p>A <em>change</em> is a different {@link #kind()}, {@link #source()}, {@link #aliases()} or set
+ * of endpoints with their attributes ({@link #isChangeFrom(EndpointSet)}); the {@link #revision()},
+ * {@link #resolvedAt()} and {@link #ttl()} are not part of it. A watch publishes a snapshot only
+ * when it is a change.
+ *
+ * @param kind the kind of Service
+ * @param source the source that produced it
+ * @param endpoints the endpoints, in canonical order
+ * @param aliases the CNAME chain followed to get here, first name first (empty when none)
+ * @param revision a number the watch increases with every change it publishes (0 from resolvers)
+ * @param resolvedAt when the source produced it
+ * @param ttl how long the source said it stays valid, or {@code null} when the source has no TTL
+ * @since 0.1
+ */
+public record EndpointSet(
+    ServiceKind kind,
+    Source source,
+    List<Endpoint> endpoints,
+    List<String> aliases,
+    long revision,
+    Instant resolvedAt,
+    Duration ttl) {
+
+  /** The canonical endpoint order: IPv4 before IPv6, then address bytes unsigned, then port. */
+  public static final Comparator<Endpoint> CANONICAL_ORDER =
+      (a, b) ->
+          compareIdentity(
+              a.address().getAddress().getAddress(),
+              a.port(),
+              b.address().getAddress().getAddress(),
+              b.port());
+
+  /**
+   * @throws IllegalArgumentException if two endpoints share an identity, or the revision is
+   *     negative
+   */
+  public EndpointSet {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(resolvedAt, "resolvedAt");
+    aliases = List.copyOf(aliases);
+    if (revision < 0) {
+      throw new IllegalArgumentException("revision: " + revision + " (expected: >= 0)");
+    }
+    if (ttl != null && ttl.isNegative()) {
+      throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 0)");
+    }
+    Endpoint[] sorted = endpoints.toArray(new Endpoint[0]);
+    Arrays.sort(sorted, CANONICAL_ORDER);
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i].sameIdentity(sorted[i - 1])) {
+        throw new IllegalArgumentException(
+            "endpoints: "
+                + sorted[i].hostPort()
+                + " appears twice (expected: each IP and port once)");
+      }
+    }
+    endpoints = List.of(sorted);
+  }
+
+  /** A builder for a snapshot of {@code kind} from {@code source}. */
+  public static Builder builder(ServiceKind kind, Source source) {
+    return new Builder(kind, source);
+  }
+
+  /** Whether this snapshot differs from {@code previous} in anything but revision, time and TTL. */
+  public boolean isChangeFrom(EndpointSet previous) {
+    return previous == null
+        || kind != previous.kind
+        || !source.equals(previous.source)
+        || !aliases.equals(previous.aliases)
+        || !endpoints.equals(previous.endpoints);
+  }
+
+  /** This snapshot with {@code revision}. */
+  public EndpointSet withRevision(long revision) {
+    return new EndpointSet(kind, source, endpoints, aliases, revision, resolvedAt, ttl);
+  }
+
+  /** This snapshot with {@code source}. */
+  public EndpointSet withSource(Source source) {
+    return new EndpointSet(kind, source, endpoints, aliases, revision, resolvedAt, ttl);
+  }
+
+  /** The number of endpoints. */
+  public int size() {
+    return endpoints.size();
+  }
+
+  /** Whether there is no endpoint at all. */
+  public boolean isEmpty() {
+    return endpoints.isEmpty();
+  }
+
+  /** The number of ready endpoints. */
+  public int readyCount() {
+    return (int) endpoints.stream().filter(Endpoint::ready).count();
+  }
+
+  /**
+   * The endpoints calls may go to, in canonical order: the ready ones; when none is ready, those
+   * that are serving and terminating (Kubernetes' fallback); else none.
+   */
+  public List<Endpoint> eligible() {
+    List<Endpoint> ready = new ArrayList<>();
+    for (Endpoint e : endpoints) {
+      if (e.ready()) {
+        ready.add(e);
+      }
+    }
+    if (!ready.isEmpty()) {
+      return List.copyOf(ready);
+    }
+    return endpoints.stream().filter(e -> e.serving() && e.terminating()).toList();
+  }
+
+  /** One line: kind, source, revision and endpoint counts. */
+  public String summary() {
+    return kind
+        + " source="
+        + source
+        + " revision="
+        + revision
+        + " endpoints="
+        + endpoints.size()
+        + " ready="
+        + readyCount()
+        + (aliases.isEmpty() ? "" : " aliases=" + aliases);
+  }
+
+  private static int compareIdentity(byte[] a, int portA, byte[] b, int portB) {
+    if (a.length != b.length) {
+      return Integer.compare(a.length, b.length);
+    }
+    int c = Arrays.compareUnsigned(a, b);
+    return c != 0 ? c : Integer.compare(portA, portB);
+  }
+
+  /** Builds an {@link EndpointSet}. */
+  public static final class Builder {
+    private final ServiceKind kind;
+    private final Source source;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private List<String> aliases = List.of();
+    private Instant resolvedAt = Instant.EPOCH;
+    private Duration ttl;
+
+    private Builder(ServiceKind kind, Source source) {
+      this.kind = Objects.requireNonNull(kind, "kind");
+      this.source = Objects.requireNonNull(source, "source");
+    }
+
+    public Builder add(Endpoint endpoint) {
+      endpoints.add(Objects.requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
+    public Builder addAll(Collection<Endpoint> endpoints) {
+      endpoints.forEach(this::add);
+      return this;
+    }
+
+    public Builder aliases(List<String> aliases) {
+      this.aliases = List.copyOf(aliases);
+      return this;
+    }
+
+    public Builder resolvedAt(Instant resolvedAt) {
+      this.resolvedAt = Objects.requireNonNull(resolvedAt, "resolvedAt");
+      return this;
+    }
+
+    /** How long the answer stays valid; {@code null} when the source has no TTL. */
+    public Builder ttl(Duration ttl) {
+      this.ttl = ttl;
+      return this;
+    }
+
+    public EndpointSet build() {
+      return new EndpointSet(kind, source, endpoints, aliases, 0, resolvedAt, ttl);
+    }
+  }
+}

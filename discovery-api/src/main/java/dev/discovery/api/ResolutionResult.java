@@ -1,0 +1,34 @@
+package dev.discovery.api;
+
+import java.util.Objects;
+
+/**
+ * What a {@link Resolver} reports: a snapshot or an error, never both.
+ *
+ * @since 0.1
+ */
+public sealed interface ResolutionResult
+    permits ResolutionResult.Resolved, ResolutionResult.Failed {
+
+  /** A successful resolution. */
+  record Resolved(EndpointSet endpoints) implements ResolutionResult {
+    public Resolved {
+      Objects.requireNonNull(endpoints, "endpoints");
+    }
+  }
+
+  /** A failed resolution; the watch keeps its last good snapshot. */
+  record Failed(ResolutionError error) implements ResolutionResult {
+    public Failed {
+      Objects.requireNonNull(error, "error");
+    }
+  }
+
+  static ResolutionResult of(EndpointSet endpoints) {
+    return new Resolved(endpoints);
+  }
+
+  static ResolutionResult of(ResolutionError error) {
+    return new Failed(error);
+  }
+}

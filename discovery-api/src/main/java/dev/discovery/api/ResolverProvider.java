@@ -1,0 +1,36 @@
+package dev.discovery.api;
+
+/**
+ * Makes {@link Resolver}s for one target scheme. Found by {@link java.util.ServiceLoader} (declare
+ * it in {@code META-INF/services/dev.discovery.api.ResolverProvider} and in {@code module-info}
+ * {@code provides}), or registered on a {@link ResolverRegistry} by hand.
+ *
+ * <p>Implementations are thread-safe and cheap to create; {@link #newResolver} must not block or
+ * start work: the resolver starts when {@link Resolver#start} is called.
+ *
+ * @since 0.1
+ */
+public interface ResolverProvider {
+
+  /** The scheme this provider serves, such as {@code k8s+dns}. */
+  String scheme();
+
+  /**
+   * Among available providers of one scheme, the highest priority wins (0..10, default 5); equal
+   * priorities keep registration order.
+   */
+  default int priority() {
+    return 5;
+  }
+
+  /** Whether this provider can work here (its dependencies are present). */
+  default boolean isAvailable() {
+    return true;
+  }
+
+  /**
+   * A new resolver for {@code target}, whose scheme is this provider's. Never throws for a target
+   * it cannot serve: return a resolver that reports the problem as a {@link ResolutionError}.
+   */
+  Resolver newResolver(Target target, ResolverContext context);
+}

@@ -1,0 +1,61 @@
+package dev.discovery.api;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * A live view of one target's endpoints. Get one from {@link Discovery#watch(String)}; close it
+ * when done. Watches of the same target on one {@link Discovery} share one resolver.
+ *
+ * <p>When the source fails, the watch keeps the last good snapshot, exposes the error ({@link
+ * #lastError()}) and how stale the snapshot is ({@link #staleness()}); it never replaces a good
+ * list with an empty one because of a transient failure.
+ *
+ * <p>Thread-safe.
+ *
+ * @since 0.1
+ */
+public interface ServiceWatch extends AutoCloseable {
+
+  /** The watched target. */
+  Target target();
+
+  /** The last good snapshot, or empty before the first successful resolution. */
+  Optional<EndpointSet> current();
+
+  /** The error of the last resolution if it failed; empty once a resolution succeeds again. */
+  Optional<ResolutionError> lastError();
+
+  /**
+   * How long since the last successful resolution (a refresh that changed nothing counts as
+   * success); before the first one, how long since the watch started.
+   */
+  Duration staleness();
+
+  /**
+   * Completes with the first good snapshot (at once if there is one), or exceptionally with a
+   * {@link ResolutionException} if a resolution fails before any succeeded. Each call after such a
+   * failure waits for the next result.
+   */
+  CompletionStage<EndpointSet> first();
+
+  /**
+   * Registers {@code listener}. If a snapshot exists, it first gets a {@link WatchEvent.Changed}
+   * with it (previous {@code null}); then every change, failure and recovery.
+   */
+  Subscription subscribe(WatchListener listener);
+
+  /**
+   * A balancer over this watch's eligible endpoints, with the policy {@code factory}; it follows
+   * every change. Closed with the watch.
+   */
+  Balancer balancer(PickerFactory factory);
+
+  /** Asks the resolver to resolve again soon (rate-limited by the resolver). */
+  void refresh();
+
+  /** Stops this watch and its balancers and subscriptions. Idempotent. */
+  @Override
+  void close();
+}

@@ -1,0 +1,45 @@
+package dev.discovery.api.internal;
+
+import dev.discovery.api.Resolver;
+import dev.discovery.api.ResolverContext;
+import dev.discovery.api.ResolverProvider;
+import dev.discovery.api.ResolverRegistry;
+import dev.discovery.api.ServiceTarget;
+import dev.discovery.api.Target;
+import java.util.Optional;
+
+/**
+ * The {@code k8s} scheme: picks the source and says which. The API source when it is installed and
+ * this process runs in a cluster ({@code KUBERNETES_SERVICE_HOST} is set); else DNS, with the
+ * reason in the snapshot's source ({@code dns (API source not installed)}).
+ */
+public final class AutoResolverProvider implements ResolverProvider {
+  static final String IN_CLUSTER_VARIABLE = "KUBERNETES_SERVICE_HOST";
+
+  @Override
+  public String scheme() {
+    return Target.K8S;
+  }
+
+  @Override
+  public Resolver newResolver(Target target, ResolverContext context) {
+    ServiceTarget st = (ServiceTarget) target;
+    ResolverRegistry registry = context.registry();
+    Optional<ResolverProvider> api = registry.provider(Target.K8S_API);
+    boolean inCluster = context.environment().variable(IN_CLUSTER_VARIABLE).isPresent();
+    if (api.isPresent() && inCluster) {
+      return Resolvers.withSourceReason(
+          api.get().newResolver(st.withScheme(Target.K8S_API), context), "in a cluster");
+    }
+    Optional<ResolverProvider> dns = registry.provider(Target.K8S_DNS);
+    if (dns.isEmpty()) {
+      return Resolvers.failing(Resolvers.noResolver(Target.K8S_DNS, registry));
+    }
+    String reason =
+        api.isEmpty()
+            ? "API source not installed"
+            : "not in a cluster: " + IN_CLUSTER_VARIABLE + " is not set";
+    return Resolvers.withSourceReason(
+        dns.get().newResolver(st.withScheme(Target.K8S_DNS), context), reason);
+  }
+}

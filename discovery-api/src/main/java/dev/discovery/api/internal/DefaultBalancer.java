@@ -1,0 +1,179 @@
+package dev.discovery.api.internal;
+
+import dev.discovery.api.Affinity;
+import dev.discovery.api.Balancer;
+import dev.discovery.api.Endpoint;
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.NoEndpointAvailableException;
+import dev.discovery.api.Picker;
+import dev.discovery.api.PickerFactory;
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.Subscription;
+import dev.discovery.api.Target;
+import dev.discovery.api.WatchEvent;
+import dev.discovery.api.WatchListener;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link Balancer} following a watch: an immutable {@link State} per snapshot, swapped through
+ * one volatile field. Picks read it once and never lock.
+ */
+final class DefaultBalancer implements Balancer, WatchListener {
+  private static final Logger log = LoggerFactory.getLogger(DefaultBalancer.class);
+
+  private final Target target;
+  private final PickerFactory factory;
+  private final AffinityTable<Endpoint> affinity; // null: none
+  private final WatchHandle watch;
+  private volatile State state;
+  private volatile Subscription subscription;
+  private int generation; // watch context only
+
+  DefaultBalancer(Target target, PickerFactory factory, Clock clock, WatchHandle watch) {
+    this.target = target;
+    this.factory = factory;
+    this.watch = watch;
+    Affinity a = factory.affinity().orElse(null);
+    this.affinity = a == null ? null : new AffinityTable<>(a, clock);
+    this.state = State.unavailable("no endpoints for " + target + " yet: resolution pending");
+  }
+
+  void attach(Subscription subscription) {
+    this.subscription = subscription;
+  }
+
+  @Override
+  public void onEvent(WatchEvent event) {
+    if (event instanceof WatchEvent.Changed changed) {
+      update(changed.current());
+    } else if (event instanceof WatchEvent.Failed failed && state.picker == null) {
+      state = State.unavailable(reason(failed.lastGood(), failed.error()));
+    }
+  }
+
+  private void update(EndpointSet set) {
+    List<Endpoint> eligible = set.eligible();
+    if (eligible.isEmpty()) {
+      state = State.unavailable(reason(set, watch.error().orElse(null)));
+      return;
+    }
+    try {
+      ArrayCandidates<Endpoint> candidates = ArrayCandidates.of(eligible, eligible);
+      Picker<Endpoint> picker = factory.newPicker(candidates);
+      state = new State(picker, candidates, ++generation, null);
+    } catch (RuntimeException e) {
+      log.error(
+          "Policy {} failed to build a picker for {} ({}); keeping the previous one",
+          factory.name(),
+          target,
+          set.summary(),
+          e);
+    }
+  }
+
+  private String reason(EndpointSet set, ResolutionError error) {
+    String why;
+    if (set == null) {
+      why = "no endpoints for " + target + " yet";
+    } else if (set.isEmpty()) {
+      why = "no endpoints for " + target + ": the Service has none (" + set.summary() + ")";
+    } else {
+      why =
+          "no endpoints for "
+              + target
+              + ": "
+              + set.size()
+              + " endpoints, none ready and none serving while terminating";
+    }
+    return error == null ? why : why + "; last error: " + error.message();
+  }
+
+  @Override
+  public Endpoint pick() {
+    State s = state;
+    Picker<Endpoint> p = s.picker;
+    if (p == null) {
+      throw new NoEndpointAvailableException(s.reason);
+    }
+    return p.pick();
+  }
+
+  @Override
+  public Endpoint pick(CharSequence key) {
+    State s = state;
+    Picker<Endpoint> p = s.picker;
+    if (p == null) {
+      throw new NoEndpointAvailableException(s.reason);
+    }
+    if (affinity != null) {
+      return affinity.pick(key, s);
+    }
+    return p.pick(key);
+  }
+
+  @Override
+  public String policy() {
+    return factory.name();
+  }
+
+  @Override
+  public void close() {
+    Subscription s = subscription;
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Balancer[" + factory + " over " + target + "]";
+  }
+
+  /** One snapshot's picker; or why there is none. */
+  static final class State implements AffinityTable.View<Endpoint> {
+    final Picker<Endpoint> picker;
+    final ArrayCandidates<Endpoint> candidates;
+    final int generation;
+    final String reason;
+
+    State(
+        Picker<Endpoint> picker,
+        ArrayCandidates<Endpoint> candidates,
+        int generation,
+        String reason) {
+      this.picker = picker;
+      this.candidates = candidates;
+      this.generation = generation;
+      this.reason = reason;
+    }
+
+    static State unavailable(String reason) {
+      return new State(null, null, -1, reason);
+    }
+
+    @Override
+    public int generation() {
+      return generation;
+    }
+
+    @Override
+    public Endpoint find(InetSocketAddress id) {
+      int i = candidates.indexOf(id);
+      return i < 0 ? null : candidates.item(i);
+    }
+
+    @Override
+    public InetSocketAddress identity(Endpoint item) {
+      return item.address();
+    }
+
+    @Override
+    public Endpoint choose(CharSequence key) {
+      return picker.pick(key);
+    }
+  }
+}

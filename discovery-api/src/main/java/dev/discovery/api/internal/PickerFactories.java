@@ -1,0 +1,65 @@
+package dev.discovery.api.internal;
+
+import dev.discovery.api.PickerFactory;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The policies {@link ServiceLoader} finds, by name; loaded once. */
+public final class PickerFactories {
+  private static final Logger log = LoggerFactory.getLogger(PickerFactories.class);
+
+  private PickerFactories() {}
+
+  private static final class Holder {
+    static final Map<String, PickerFactory> BY_NAME = load();
+
+    private static Map<String, PickerFactory> load() {
+      Map<String, PickerFactory> byName = new TreeMap<>();
+      byName.put("random", RandomPickerFactory.THREAD_LOCAL);
+      byName.put("sticky", StickyPickerFactory.PURE);
+      var it =
+          ServiceLoader.load(PickerFactory.class, PickerFactory.class.getClassLoader()).iterator();
+      while (true) {
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          PickerFactory f = it.next();
+          if (f instanceof RandomPickerFactory || f instanceof StickyPickerFactory) {
+            continue;
+          }
+          PickerFactory before = byName.putIfAbsent(f.name(), f);
+          if (before != null) {
+            log.warn(
+                "Ignoring policy {} ({}): the name is taken by {}",
+                f.name(),
+                f.getClass().getName(),
+                before.getClass().getName());
+          }
+        } catch (ServiceConfigurationError e) {
+          log.warn("Skipping a picker factory that cannot be loaded: {}", e.getMessage());
+        }
+      }
+      return Map.copyOf(byName);
+    }
+  }
+
+  public static Optional<PickerFactory> byName(String name) {
+    return Optional.ofNullable(Holder.BY_NAME.get(name));
+  }
+
+  public static List<String> names() {
+    return Holder.BY_NAME.keySet().stream().sorted().toList();
+  }
+
+  /** Every policy found, by name. */
+  public static Map<String, PickerFactory> all() {
+    return Holder.BY_NAME;
+  }
+}

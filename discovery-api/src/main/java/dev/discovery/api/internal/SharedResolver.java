@@ -1,0 +1,320 @@
+package dev.discovery.api.internal;
+
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.Environment;
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.ResolutionException;
+import dev.discovery.api.ResolutionResult;
+import dev.discovery.api.Resolver;
+import dev.discovery.api.ResolverContext;
+import dev.discovery.api.ResolverProvider;
+import dev.discovery.api.ResolverRegistry;
+import dev.discovery.api.Target;
+import dev.discovery.api.WatchEvent;
+import dev.discovery.api.WatchListener;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One resolver for one target, shared by every watch of it. Owns the serialized context in which
+ * the resolver is called, results are compared and listeners are told.
+ */
+final class SharedResolver implements Resolver.Listener {
+  private static final Logger log = LoggerFactory.getLogger(SharedResolver.class);
+
+  final Target target;
+  int references; // guarded by the discovery's lock
+
+  private final DefaultDiscovery discovery;
+  private final SerialExecutor context;
+  private final Instant started;
+  private final CopyOnWriteArrayList<Registration> listeners = new CopyOnWriteArrayList<>();
+  private final List<CompletableFuture<dev.discovery.api.EndpointSet>> waiters =
+      new ArrayList<>(); // context only
+  private volatile State state;
+  private Resolver resolver; // context only
+  private boolean closed; // context only
+  private long revision; // context only
+
+  /** What the watch knows, swapped whole. */
+  record State(EndpointSet lastGood, ResolutionError error, Instant lastSuccess) {}
+
+  SharedResolver(DefaultDiscovery discovery, Target target) {
+    this.discovery = discovery;
+    this.target = target;
+    this.context = new SerialExecutor(discovery.scheduler, target.toString());
+    this.started = discovery.clock.instant();
+    this.state = new State(null, null, null);
+  }
+
+  void start() {
+    context.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          resolver = newResolver();
+          try {
+            resolver.start(this);
+          } catch (RuntimeException e) {
+            log.warn("Resolver for {} threw on start", target, e);
+            handle(
+                new ResolutionResult.Failed(
+                    ResolutionError.unavailable(
+                        "resolver for " + target + " failed to start: " + e)));
+          }
+        });
+  }
+
+  private Resolver newResolver() {
+    ResolverRegistry registry = discovery.registry;
+    Optional<ResolverProvider> provider = registry.provider(target.scheme());
+    if (provider.isEmpty()) {
+      return Resolvers.failing(Resolvers.noResolver(target.scheme(), registry));
+    }
+    try {
+      return provider.get().newResolver(target, new Context());
+    } catch (RuntimeException e) {
+      log.warn("Provider {} threw for {}", provider.get().getClass().getName(), target, e);
+      return Resolvers.failing(
+          ResolutionError.misconfigured(
+              "resolver for " + target + " could not be created: " + e.getMessage()));
+    }
+  }
+
+  @Override
+  public void onResult(ResolutionResult result) {
+    context.execute(() -> handle(result));
+  }
+
+  private void handle(ResolutionResult result) {
+    if (closed) {
+      return;
+    }
+    Instant now = discovery.clock.instant();
+    State before = state;
+    if (result instanceof ResolutionResult.Resolved resolved) {
+      EndpointSet set = resolved.endpoints();
+      if (set.isChangeFrom(before.lastGood)) {
+        EndpointSet published = set.withRevision(++revision);
+        state = new State(published, null, now);
+        completeWaiters(published);
+        notifyAll(new WatchEvent.Changed(target, before.lastGood, published));
+      } else {
+        state = new State(before.lastGood, null, now);
+        if (before.error != null) {
+          notifyAll(new WatchEvent.Recovered(target, before.lastGood));
+        }
+      }
+    } else if (result instanceof ResolutionResult.Failed failed) {
+      ResolutionError error = failed.error();
+      state = new State(before.lastGood, error, before.lastSuccess);
+      if (before.lastGood == null) {
+        failWaiters(error);
+      }
+      if (!error.equals(before.error)) {
+        log.debug("Resolution of {} failed: {}", target, error);
+        notifyAll(new WatchEvent.Failed(target, error, before.lastGood, staleness(now)));
+      }
+    }
+  }
+
+  private void completeWaiters(EndpointSet set) {
+    List<CompletableFuture<EndpointSet>> ready = new ArrayList<>(waiters);
+    waiters.clear();
+    ready.forEach(f -> f.complete(set));
+  }
+
+  private void failWaiters(ResolutionError error) {
+    List<CompletableFuture<EndpointSet>> failed = new ArrayList<>(waiters);
+    waiters.clear();
+    failed.forEach(f -> f.completeExceptionally(new ResolutionException(error)));
+  }
+
+  private void notifyAll(WatchEvent event) {
+    for (Registration r : listeners) {
+      r.deliver(event);
+    }
+  }
+
+  State state() {
+    return state;
+  }
+
+  Clock clock() {
+    return discovery.clock;
+  }
+
+  void release() {
+    discovery.release(this);
+  }
+
+  Duration staleness() {
+    return staleness(discovery.clock.instant());
+  }
+
+  private Duration staleness(Instant now) {
+    Instant since = state.lastSuccess != null ? state.lastSuccess : started;
+    Duration d = Duration.between(since, now);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+
+  CompletableFuture<EndpointSet> first() {
+    EndpointSet now = state.lastGood;
+    if (now != null) {
+      return CompletableFuture.completedFuture(now);
+    }
+    CompletableFuture<EndpointSet> f = new CompletableFuture<>();
+    context.execute(
+        () -> {
+          EndpointSet set = state.lastGood;
+          if (set != null) {
+            f.complete(set);
+          } else if (closed) {
+            f.completeExceptionally(
+                new ResolutionException(
+                    ResolutionError.unavailable("watch of " + target + " is closed")));
+          } else {
+            waiters.add(f);
+          }
+        });
+    return f;
+  }
+
+  Registration subscribe(WatchListener listener) {
+    Registration r = new Registration(listener);
+    context.execute(
+        () -> {
+          if (closed || r.cancelled) {
+            return;
+          }
+          listeners.add(r);
+          State s = state;
+          if (s.lastGood != null) {
+            r.deliver(new WatchEvent.Changed(target, null, s.lastGood));
+          }
+          if (s.error != null) {
+            r.deliver(new WatchEvent.Failed(target, s.error, s.lastGood, staleness()));
+          }
+        });
+    return r;
+  }
+
+  void unsubscribe(Registration r) {
+    r.cancelled = true;
+    listeners.remove(r);
+  }
+
+  void refresh() {
+    context.execute(
+        () -> {
+          if (!closed && resolver != null) {
+            try {
+              resolver.refresh();
+            } catch (RuntimeException e) {
+              log.warn("Resolver for {} threw on refresh", target, e);
+            }
+          }
+        });
+  }
+
+  void close() {
+    context.execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          closed = true;
+          listeners.clear();
+          failWaiters(ResolutionError.unavailable("watch of " + target + " is closed"));
+          if (resolver != null) {
+            try {
+              resolver.close();
+            } catch (RuntimeException e) {
+              log.warn("Resolver for {} threw on close", target, e);
+            }
+          }
+        });
+  }
+
+  /** A listener and whether it was unsubscribed. */
+  final class Registration {
+    private final WatchListener listener;
+    private volatile boolean cancelled;
+
+    Registration(WatchListener listener) {
+      this.listener = listener;
+    }
+
+    void deliver(WatchEvent event) {
+      if (cancelled) {
+        return;
+      }
+      try {
+        listener.onEvent(event);
+      } catch (VirtualMachineError e) {
+        throw e;
+      } catch (Throwable e) {
+        log.warn(
+            "Listener {} of {} threw on {}; other listeners are not affected",
+            listener,
+            target,
+            event.getClass().getSimpleName(),
+            e);
+      }
+    }
+  }
+
+  /** The context a resolver of this target sees. */
+  private final class Context implements ResolverContext {
+    @Override
+    public Clock clock() {
+      return discovery.clock;
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+      return discovery.scheduler;
+    }
+
+    @Override
+    public Executor blockingExecutor() {
+      return discovery.blockingExecutor;
+    }
+
+    @Override
+    public Executor syncContext() {
+      return context;
+    }
+
+    @Override
+    public Environment environment() {
+      return discovery.environment;
+    }
+
+    @Override
+    public ResolverRegistry registry() {
+      return discovery.registry;
+    }
+
+    @Override
+    public Optional<String> namespace() {
+      return discovery.namespace;
+    }
+
+    @Override
+    public Optional<String> clusterDomain() {
+      return discovery.clusterDomain;
+    }
+  }
+}

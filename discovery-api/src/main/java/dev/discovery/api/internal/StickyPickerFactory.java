@@ -1,0 +1,271 @@
+package dev.discovery.api.internal;
+
+import dev.discovery.api.Affinity;
+import dev.discovery.api.Candidates;
+import dev.discovery.api.Picker;
+import dev.discovery.api.PickerFactory;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Consistent hashing with a Maglev lookup table. Registered by {@link java.util.ServiceLoader} as
+ * {@code sticky}. See {@link dev.discovery.api.Balancers#sticky()} for the contract and {@link
+ * StickyHash} for the hash.
+ */
+public final class StickyPickerFactory implements PickerFactory {
+  public static final StickyPickerFactory PURE = new StickyPickerFactory(null);
+
+  /** The smallest table: enough slots that one endpoint's change moves almost no other key. */
+  static final int MIN_TABLE_SIZE = 65537;
+
+  /** Slots per endpoint at least, for larger sets. */
+  static final int SLOTS_PER_ENDPOINT = 20;
+
+  private final Affinity affinity; // null: none
+
+  /** For {@link java.util.ServiceLoader}: sticky without affinity. */
+  public StickyPickerFactory() {
+    this(null);
+  }
+
+  public StickyPickerFactory(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  @Override
+  public String name() {
+    return "sticky";
+  }
+
+  @Override
+  public boolean keyed() {
+    return true;
+  }
+
+  @Override
+  public Optional<Affinity> affinity() {
+    return Optional.ofNullable(affinity);
+  }
+
+  /**
+   * Options: {@code affinityTimeout} (a duration such as {@code "10800s"} or ISO-8601 {@code
+   * "PT3H"}) and {@code affinityMaxKeys} (a number). Other keys, such as gRPC's {@code header}, are
+   * the caller's to read and are ignored here only if listed in {@code passThrough}.
+   */
+  @Override
+  public PickerFactory configure(Map<String, ?> options) {
+    return configure(options, Set.of());
+  }
+
+  /** As {@link #configure(Map)}, ignoring the keys in {@code passThrough}. */
+  public PickerFactory configure(Map<String, ?> options, Set<String> passThrough) {
+    Duration timeout = null;
+    int maxKeys = Affinity.DEFAULT_MAX_KEYS;
+    for (Map.Entry<String, ?> e : options.entrySet()) {
+      switch (e.getKey()) {
+        case "affinityTimeout" -> timeout = parseDuration(e.getValue());
+        case "affinityMaxKeys" -> maxKeys = parseCount(e.getValue());
+        default -> {
+          if (!passThrough.contains(e.getKey())) {
+            throw new IllegalArgumentException(
+                "option: \""
+                    + e.getKey()
+                    + "\" for policy sticky (expected: affinityTimeout, affinityMaxKeys"
+                    + (passThrough.isEmpty() ? "" : ", " + String.join(", ", passThrough))
+                    + ")");
+          }
+        }
+      }
+    }
+    if (timeout == null) {
+      if (options.containsKey("affinityMaxKeys")) {
+        throw new IllegalArgumentException(
+            "option: affinityMaxKeys without affinityTimeout (expected: both, or"
+                + " affinityTimeout alone)");
+      }
+      return PURE;
+    }
+    return new StickyPickerFactory(new Affinity(timeout, maxKeys));
+  }
+
+  private static Duration parseDuration(Object value) {
+    String text = String.valueOf(value).trim();
+    try {
+      if (text.endsWith("s") && !text.startsWith("P")) {
+        return Duration.ofNanos(
+            new java.math.BigDecimal(text.substring(0, text.length() - 1))
+                .movePointRight(9)
+                .longValueExact());
+      }
+      return Duration.parse(text);
+    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "affinityTimeout: \""
+              + text
+              + "\" (expected: a duration such as \"10800s\" or \"PT3H\")");
+    }
+  }
+
+  private static int parseCount(Object value) {
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.intValue();
+    }
+    try {
+      return Integer.parseInt(String.valueOf(value).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "affinityMaxKeys: \"" + value + "\" (expected: a whole number >= 1)");
+    }
+  }
+
+  @Override
+  public <T> Picker<T> newPicker(Candidates<T> candidates) {
+    return MaglevPicker.build(ArrayCandidates.from(candidates));
+  }
+
+  @Override
+  public String toString() {
+    return affinity == null ? "sticky" : "sticky(" + affinity + ")";
+  }
+
+  /**
+   * The table size for {@code n} endpoints: the smallest prime at least 65537 x 2^k, for the
+   * smallest k that gives at least 20 slots per endpoint. Sizes come in tiers so that adding or
+   * removing an endpoint keeps the size (and so almost every key's slot); only crossing a tier (n =
+   * 3277, 6554, 13108, ...) remaps every key.
+   */
+  static int tableSize(int n) {
+    long base = MIN_TABLE_SIZE;
+    while (base < (long) SLOTS_PER_ENDPOINT * n) {
+      base *= 2;
+    }
+    if (base > Integer.MAX_VALUE / 2) {
+      throw new IllegalArgumentException("endpoints: " + n + " (expected: at most 50 million)");
+    }
+    int m = (int) base;
+    while (!isPrime(m)) {
+      m++;
+    }
+    return m;
+  }
+
+  private static boolean isPrime(int m) {
+    if (m < 2 || m % 2 == 0) {
+      return m == 2;
+    }
+    for (int d = 3; (long) d * d <= m; d += 2) {
+      if (m % d == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A filled Maglev table. Lookups allocate nothing. */
+  static final class MaglevPicker<T> implements Picker<T> {
+    private final Object[] items;
+    private final int size; // table size M
+    private final char[] small; // entries when fewer than 65536 endpoints
+    private final int[] large; // entries otherwise
+
+    private MaglevPicker(Object[] items, int size, char[] small, int[] large) {
+      this.items = items;
+      this.size = size;
+      this.small = small;
+      this.large = large;
+    }
+
+    static <T> MaglevPicker<T> build(ArrayCandidates<T> candidates) {
+      int n = candidates.size();
+      int m = StickyPickerFactory.tableSize(n);
+      Object[] items = new Object[n];
+      int[] offset = new int[n];
+      int[] skip = new int[n];
+      for (int i = 0; i < n; i++) {
+        items[i] = candidates.item(i);
+        var id = candidates.endpoint(i).address();
+        offset[i] =
+            (int) Long.remainderUnsigned(StickyHash.hashEndpoint(id, StickyHash.OFFSET_SEED), m);
+        skip[i] =
+            (int) Long.remainderUnsigned(StickyHash.hashEndpoint(id, StickyHash.SKIP_SEED), m - 1)
+                + 1;
+      }
+      int[] table = new int[m];
+      java.util.Arrays.fill(table, -1);
+      int[] position = offset; // each endpoint's next slot in its permutation
+      int filled = 0;
+      outer:
+      while (true) {
+        for (int i = 0; i < n; i++) {
+          int c = position[i];
+          while (table[c] >= 0) {
+            c += skip[i];
+            if (c >= m) {
+              c -= m;
+            }
+          }
+          table[c] = i;
+          c += skip[i];
+          if (c >= m) {
+            c -= m;
+          }
+          position[i] = c;
+          if (++filled == m) {
+            break outer;
+          }
+        }
+      }
+      if (n <= 65536) {
+        char[] small = new char[m];
+        for (int s = 0; s < m; s++) {
+          small[s] = (char) table[s];
+        }
+        return new MaglevPicker<>(items, m, small, null);
+      }
+      return new MaglevPicker<>(items, m, null, table);
+    }
+
+    private int slot(long hash) {
+      return (int) (((hash >>> 32) * size) >>> 32);
+    }
+
+    @SuppressWarnings("unchecked")
+    private T at(int slot) {
+      return (T) items[small != null ? small[slot] : large[slot]];
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T pick() {
+      Object[] a = items;
+      return (T) a[a.length == 1 ? 0 : ThreadLocalRandom.current().nextInt(a.length)];
+    }
+
+    @Override
+    public T pick(CharSequence key) {
+      return at(slot(StickyHash.hashKey(key)));
+    }
+
+    @Override
+    public T pick(CharSequence key, int attempt) {
+      int s = slot(StickyHash.hashKey(key));
+      if (attempt != 0) {
+        s = (int) ((s + (attempt & 0xffffffffL)) % size);
+      }
+      return at(s);
+    }
+
+    /** The endpoint index of each slot (for tests of balance and disruption). */
+    int indexAt(int slot) {
+      return small != null ? small[slot] : large[slot];
+    }
+
+    int tableSize() {
+      return size;
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package dev.discovery.api.internal;
+
+import dev.discovery.api.Balancer;
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.PickerFactory;
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.Subscription;
+import dev.discovery.api.Target;
+import dev.discovery.api.WatchListener;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/** A user's handle on a shared resolver; closing the last handle stops the resolver. */
+final class WatchHandle implements ServiceWatch {
+  private final SharedResolver shared;
+  private final List<AutoCloseable> owned = new ArrayList<>(); // guarded by this
+  private boolean closed; // guarded by this
+
+  WatchHandle(SharedResolver shared) {
+    this.shared = shared;
+  }
+
+  @Override
+  public Target target() {
+    return shared.target;
+  }
+
+  @Override
+  public Optional<EndpointSet> current() {
+    return Optional.ofNullable(shared.state().lastGood());
+  }
+
+  @Override
+  public Optional<ResolutionError> lastError() {
+    return Optional.ofNullable(shared.state().error());
+  }
+
+  @Override
+  public Duration staleness() {
+    return shared.staleness();
+  }
+
+  @Override
+  public CompletionStage<EndpointSet> first() {
+    return shared.first();
+  }
+
+  @Override
+  public Subscription subscribe(WatchListener listener) {
+    Objects.requireNonNull(listener, "listener");
+    SharedResolver.Registration r;
+    synchronized (this) {
+      checkOpen();
+      r = shared.subscribe(listener);
+      Subscription s = () -> shared.unsubscribe(r);
+      owned.add(s);
+      return s;
+    }
+  }
+
+  @Override
+  public Balancer balancer(PickerFactory factory) {
+    Objects.requireNonNull(factory, "factory");
+    synchronized (this) {
+      checkOpen();
+      DefaultBalancer b = new DefaultBalancer(shared.target, factory, shared.clock(), this);
+      owned.add(b);
+      b.attach(subscribe(b));
+      return b;
+    }
+  }
+
+  Optional<ResolutionError> error() {
+    return lastError();
+  }
+
+  @Override
+  public void refresh() {
+    shared.refresh();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("watch of " + shared.target + ": closed (expected: open)");
+    }
+  }
+
+  @Override
+  public void close() {
+    List<AutoCloseable> toClose;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = new ArrayList<>(owned);
+      owned.clear();
+    }
+    for (AutoCloseable c : toClose) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Subscriptions and balancers do not throw on close.
+      }
+    }
+    shared.release();
+  }
+
+  @Override
+  public String toString() {
+    return "ServiceWatch[" + shared.target + "]";
+  }
+}

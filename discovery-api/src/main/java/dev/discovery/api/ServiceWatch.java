@@ -35,8 +35,9 @@ public interface ServiceWatch extends AutoCloseable {
 
   /**
    * Completes with the first good snapshot (at once if there is one), or exceptionally with a
-   * {@link ResolutionException} if a resolution fails before any succeeded. Each call after such a
-   * failure waits for the next result.
+   * {@link ResolutionException} if resolution fails before any success: at once if the last attempt
+   * failed, else with the next result. The watch keeps retrying either way; to wait through
+   * transient failures, {@link #subscribe} instead.
    */
   CompletionStage<EndpointSet> first();
 

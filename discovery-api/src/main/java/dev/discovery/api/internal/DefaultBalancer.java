@@ -31,7 +31,8 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private final WatchHandle watch;
   private volatile State state;
   private volatile Subscription subscription;
-  private int generation; // watch context only
+  private int generation; // guarded by this
+  private long appliedRevision = -1; // guarded by this
 
   DefaultBalancer(Target target, PickerFactory factory, Clock clock, WatchHandle watch) {
     this.target = target;
@@ -50,12 +51,25 @@ final class DefaultBalancer implements Balancer, WatchListener {
   public void onEvent(WatchEvent event) {
     if (event instanceof WatchEvent.Changed changed) {
       update(changed.current());
-    } else if (event instanceof WatchEvent.Failed failed && state.picker == null) {
-      state = State.unavailable(reason(failed.lastGood(), failed.error()));
+    } else if (event instanceof WatchEvent.Failed failed) {
+      synchronized (this) {
+        if (state.picker == null) {
+          state = State.unavailable(reason(failed.lastGood(), failed.error()));
+        }
+      }
     }
   }
 
-  private void update(EndpointSet set) {
+  /**
+   * Builds the picker for {@code set} unless a newer or the same revision is already applied (the
+   * balancer is primed from the caller's thread, then hears the watch's replay of the same
+   * snapshot).
+   */
+  synchronized void update(EndpointSet set) {
+    if (set.revision() <= appliedRevision) {
+      return;
+    }
+    appliedRevision = set.revision();
     List<Endpoint> eligible = set.eligible();
     if (eligible.isEmpty()) {
       state = State.unavailable(reason(set, watch.error().orElse(null)));

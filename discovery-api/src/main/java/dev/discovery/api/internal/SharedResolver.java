@@ -177,9 +177,11 @@ final class SharedResolver implements Resolver.Listener {
     CompletableFuture<EndpointSet> f = new CompletableFuture<>();
     context.execute(
         () -> {
-          EndpointSet set = state.lastGood;
-          if (set != null) {
-            f.complete(set);
+          State s = state;
+          if (s.lastGood != null) {
+            f.complete(s.lastGood);
+          } else if (s.error != null) {
+            f.completeExceptionally(new ResolutionException(s.error));
           } else if (closed) {
             f.completeExceptionally(
                 new ResolutionException(

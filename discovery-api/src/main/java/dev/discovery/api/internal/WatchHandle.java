@@ -70,6 +70,10 @@ final class WatchHandle implements ServiceWatch {
       checkOpen();
       DefaultBalancer b = new DefaultBalancer(shared.target, factory, shared.clock(), this);
       owned.add(b);
+      EndpointSet now = shared.state().lastGood();
+      if (now != null) {
+        b.update(now); // usable at once, not only after the watch's context runs
+      }
       b.attach(subscribe(b));
       return b;
     }

@@ -1,0 +1,81 @@
+package dev.discovery.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A resolver provider the test drives by hand (the testkit has the full-featured FakeResolver; it
+ * cannot be used here without a dependency cycle).
+ */
+final class ScriptedProvider implements ResolverProvider {
+  private final String scheme;
+  final List<Scripted> resolvers = new ArrayList<>();
+
+  ScriptedProvider(String scheme) {
+    this.scheme = scheme;
+  }
+
+  @Override
+  public String scheme() {
+    return scheme;
+  }
+
+  @Override
+  public synchronized Resolver newResolver(Target target, ResolverContext context) {
+    Scripted r = new Scripted(target, context);
+    resolvers.add(r);
+    return r;
+  }
+
+  synchronized Scripted only() {
+    if (resolvers.size() != 1) {
+      throw new AssertionError("resolvers: " + resolvers.size() + " (expected: 1)");
+    }
+    return resolvers.get(0);
+  }
+
+  static final class Scripted implements Resolver {
+    final Target target;
+    final ResolverContext context;
+    Listener listener;
+    final AtomicInteger refreshes = new AtomicInteger();
+    volatile boolean closed;
+
+    Scripted(Target target, ResolverContext context) {
+      this.target = target;
+      this.context = context;
+    }
+
+    @Override
+    public void start(Listener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void refresh() {
+      refreshes.incrementAndGet();
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    void publish(Endpoint... endpoints) {
+      publish(
+          EndpointSet.builder(ServiceKind.HEADLESS, Source.of("scripted"))
+              .addAll(List.of(endpoints))
+              .resolvedAt(context.clock().instant())
+              .build());
+    }
+
+    void publish(EndpointSet set) {
+      listener.onResult(new ResolutionResult.Resolved(set));
+    }
+
+    void fail(ResolutionError error) {
+      listener.onResult(new ResolutionResult.Failed(error));
+    }
+  }
+}

@@ -21,13 +21,7 @@ class BalancerTest {
   private final FakeScheduler scheduler = FakeScheduler.create();
   private final ScriptedProvider scripted = new ScriptedProvider("fake");
   private final Discovery discovery =
-      Discovery.builder()
-          .clock(scheduler.clock())
-          .scheduler(scheduler)
-          .blockingExecutor(scheduler)
-          .environment(Environment.empty())
-          .registry(ResolverRegistry.of(scripted))
-          .build();
+      ScriptedProvider.discovery(scheduler, ResolverRegistry.of(scripted));
   private final ServiceWatch watch = discovery.watch("fake:///web.shop:http");
 
   @AfterEach

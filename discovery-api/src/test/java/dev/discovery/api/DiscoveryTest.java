@@ -92,13 +92,7 @@ class DiscoveryTest {
     FakeScheduler scheduler = FakeScheduler.create();
     ScriptedProvider dns = new ScriptedProvider("k8s+dns");
     try (Discovery discovery =
-        Discovery.builder()
-            .clock(scheduler.clock())
-            .scheduler(scheduler)
-            .blockingExecutor(scheduler)
-            .environment(Environment.empty())
-            .registry(ResolverRegistry.defaultRegistry().with(dns))
-            .build()) {
+        ScriptedProvider.discovery(scheduler, ResolverRegistry.defaultRegistry().with(dns))) {
       ServiceWatch watch = discovery.watch("k8s:///web.shop:grpc");
       ScriptedProvider.Scripted r = dns.only();
       assertThat(r.target.toString()).isEqualTo("k8s+dns:///web.shop:grpc");

@@ -60,14 +60,7 @@ class PickAllocationTest {
   void randomAndStickyPicks_allocateNothing() {
     FakeScheduler scheduler = FakeScheduler.create();
     ScriptedProvider p = new ScriptedProvider("fake");
-    try (Discovery d =
-        Discovery.builder()
-            .clock(scheduler.clock())
-            .scheduler(scheduler)
-            .blockingExecutor(scheduler)
-            .environment(Environment.empty())
-            .registry(ResolverRegistry.of(p))
-            .build()) {
+    try (Discovery d = ScriptedProvider.discovery(scheduler, ResolverRegistry.of(p))) {
       Balancer random = balancer(d, p, Balancers.random());
       Balancer sticky = balancer(d, p, Balancers.sticky());
       Balancer affine = balancer(d, p, Balancers.sticky(Affinity.clientIp()));

@@ -28,6 +28,18 @@ final class ScriptedProvider implements ResolverProvider {
     return r;
   }
 
+  /** A discovery that runs entirely on {@code scheduler} and its clock, with no host facts. */
+  static Discovery discovery(
+      dev.discovery.testkit.clock.FakeScheduler scheduler, ResolverRegistry registry) {
+    return Discovery.builder()
+        .clock(scheduler.clock())
+        .scheduler(scheduler)
+        .blockingExecutor(scheduler)
+        .environment(Environment.empty())
+        .registry(registry)
+        .build();
+  }
+
   synchronized Scripted only() {
     if (resolvers.size() != 1) {
       throw new AssertionError("resolvers: " + resolvers.size() + " (expected: 1)");

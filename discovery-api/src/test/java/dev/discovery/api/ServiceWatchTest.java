@@ -17,13 +17,7 @@ class ServiceWatchTest {
   private final FakeScheduler scheduler = FakeScheduler.create();
   private final ScriptedProvider scripted = new ScriptedProvider("fake");
   private final Discovery discovery =
-      Discovery.builder()
-          .clock(scheduler.clock())
-          .scheduler(scheduler)
-          .blockingExecutor(scheduler)
-          .environment(Environment.empty())
-          .registry(ResolverRegistry.of(scripted))
-          .build();
+      ScriptedProvider.discovery(scheduler, ResolverRegistry.of(scripted));
   private final List<WatchEvent> events = new ArrayList<>();
 
   @AfterEach

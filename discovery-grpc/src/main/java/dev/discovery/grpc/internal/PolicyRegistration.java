@@ -2,6 +2,7 @@ package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Balancers;
 import dev.discovery.api.PickerFactory;
+import io.grpc.LoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,32 +19,31 @@ import org.slf4j.LoggerFactory;
  */
 public final class PolicyRegistration {
   private static final Logger log = LoggerFactory.getLogger(PolicyRegistration.class);
-  private static volatile boolean defaultRegistered;
 
   private PolicyRegistration() {}
 
-  /** Registers the policies in the default registry, once per process. */
+  /**
+   * Registers the policies the default registry lacks. Cheap (a look-up per policy name), and
+   * called only when a channel is built or a balancer created.
+   */
   public static void registerInDefaultRegistry() {
-    if (!defaultRegistered) {
-      register(LoadBalancerRegistry.getDefaultRegistry());
-    }
+    register(LoadBalancerRegistry.getDefaultRegistry());
   }
 
   /** Registers in {@code registry} each policy whose name it does not have; returns those names. */
   public static synchronized List<String> register(LoadBalancerRegistry registry) {
-    if (registry == LoadBalancerRegistry.getDefaultRegistry()) {
-      defaultRegistered = true;
-    }
     List<String> added = new ArrayList<>();
     for (String name : Balancers.names()) {
-      if (registry.getProvider(name) != null) {
-        if (!name.equals("random") && !name.equals("sticky")) {
-          log.debug("gRPC policy {} exists already; discovery's {} is not registered", name, name);
-        }
-        continue;
+      LoadBalancerProvider existing = registry.getProvider(name);
+      if (existing == null) {
+        registry.register(new PickerFactoryLoadBalancerProvider(Balancers.byName(name)));
+        added.add(name);
+      } else if (!(existing instanceof PickerFactoryLoadBalancerProvider)) {
+        log.debug(
+            "gRPC policy {} is {}; discovery's policy of that name is not registered",
+            name,
+            existing.getClass().getName());
       }
-      registry.register(new PickerFactoryLoadBalancerProvider(Balancers.byName(name)));
-      added.add(name);
     }
     return added;
   }

@@ -416,7 +416,7 @@ class DiscoveryLoadBalancerTest {
       seen.add(address(helper.pick(session("same-key"))));
     }
     assertThat(seen).containsExactlyInAnyOrder(A, B);
-    assertThat(helper.logged)
+    assertThat(helper.logger.lines)
         .anyMatch(
             l ->
                 l.startsWith(

@@ -36,7 +36,7 @@ final class FakeHelper extends LoadBalancer.Helper {
             throw new AssertionError("uncaught in the synchronization context", e);
           });
   final List<FakeSubchannel> created = new CopyOnWriteArrayList<>();
-  final List<String> logged = new CopyOnWriteArrayList<>();
+  final RecordingLogger logger = new RecordingLogger();
   volatile ConnectivityState state;
   volatile SubchannelPicker picker;
   volatile int refreshes;
@@ -77,17 +77,7 @@ final class FakeHelper extends LoadBalancer.Helper {
 
   @Override
   public ChannelLogger getChannelLogger() {
-    return new ChannelLogger() {
-      @Override
-      public void log(ChannelLogLevel level, String message) {
-        logged.add(level + " " + message);
-      }
-
-      @Override
-      public void log(ChannelLogLevel level, String format, Object... args) {
-        logged.add(level + " " + java.text.MessageFormat.format(format, args));
-      }
-    };
+    return logger;
   }
 
   /** The open subchannel of {@code address}. */

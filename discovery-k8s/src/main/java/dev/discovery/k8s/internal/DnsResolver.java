@@ -309,35 +309,43 @@ public final class DnsResolver implements Resolver {
         order.add(c);
       }
     }
-    return walk(order, 0, new ArrayList<>(), false);
+    return walk(order, 0, new ArrayList<>(), new ArrayList<>());
   }
 
-  /** Tries the candidate names in order; NXDOMAIN or REFUSED moves on to the next. */
+  /**
+   * Tries the candidate names in order; NXDOMAIN or REFUSED moves on to the next. When none has the
+   * name: not found if some server said NXDOMAIN (REFUSED means only that it is not authoritative
+   * for that candidate), else unavailable.
+   */
   private CompletionStage<Outcome> walk(
-      List<Name> order, int i, List<Name> asked, boolean refused) {
+      List<Name> order, int i, List<Name> nxdomain, List<Name> refused) {
     if (i >= order.size()) {
-      if (refused) {
+      if (nxdomain.isEmpty()) {
         return CompletableFuture.failedFuture(
             new DnsException(
                 ResolutionError.unavailable(
                     "DNS server "
                         + client.describeServers()
-                        + " refused or did not know "
-                        + join(asked)
+                        + " refused "
+                        + join(refused)
                         + " (expected: the cluster DNS server, authoritative for the zone)")));
       }
-      return CompletableFuture.completedFuture(r -> r.onEmpty(true, asked, null));
+      return CompletableFuture.completedFuture(r -> r.onEmpty(true, nxdomain, null));
     }
     Name name = order.get(i);
-    asked.add(name);
     CompletionStage<DnsClient.Chased> v4 = client.chase(name, Type.A);
     CompletionStage<DnsClient.Chased> v6 = client.chase(name, Type.AAAA);
     return v4.thenCombine(v6, (a, b) -> new Pair(a, b))
         .thenCompose(
             p -> {
               int rcode = worst(p.a.rcode(), p.b.rcode());
-              if (rcode == Rcode.NXDOMAIN || rcode == Rcode.REFUSED) {
-                return walk(order, i + 1, asked, refused || rcode == Rcode.REFUSED);
+              if (rcode == Rcode.NXDOMAIN) {
+                nxdomain.add(name);
+                return walk(order, i + 1, nxdomain, refused);
+              }
+              if (rcode == Rcode.REFUSED) {
+                refused.add(name);
+                return walk(order, i + 1, nxdomain, refused);
               }
               if (rcode != Rcode.NOERROR) {
                 return CompletableFuture.failedFuture(

@@ -385,11 +385,11 @@ public final class BindServer implements AutoCloseable {
         .append("  max-types-per-name 0;\n")
         .append("};\n")
         .append("controls { };\n");
-    for (ZoneFile zone : ZoneFile.of(cluster.snapshot(), Duration.ofSeconds(ttl), LOOPBACK)) {
+    for (String zone : ClusterDnsData.zoneNames(cluster.zone())) {
       conf.append("zone \"")
-          .append(zone.origin())
+          .append(zone)
           .append("\" { type primary; file \"")
-          .append(zone.fileName())
+          .append(new ZoneFile(zone, "").fileName())
           .append("\"; allow-update { 127.0.0.1; }; };\n");
     }
     try {
@@ -465,11 +465,8 @@ public final class BindServer implements AutoCloseable {
     if (text.contains("address in use")) {
       return "port " + port + ": address in use";
     }
-    for (Name origin :
-        List.of(
-            ClusterDnsData.name(cluster.zone()),
-            ClusterDnsData.name("in-addr.arpa"),
-            ClusterDnsData.name("ip6.arpa"))) {
+    for (String zone : ClusterDnsData.zoneNames(cluster.zone())) {
+      Name origin = ClusterDnsData.name(zone);
       try {
         SimpleResolver resolver = new SimpleResolver(address());
         resolver.setTimeout(Duration.ofSeconds(5));
@@ -518,10 +515,7 @@ public final class BindServer implements AutoCloseable {
 
     /** The TTL of every record (default 5 s, like {@link FakeDnsServer}). */
     public Builder ttl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
-      if (ttl.isNegative() || ttl.getNano() != 0 || ttl.getSeconds() > Integer.MAX_VALUE) {
-        throw Validation.invalid("ttl", ttl.toString(), "whole seconds in 0..2147483647");
-      }
+      Validation.ttlSeconds(ttl);
       this.ttl = ttl;
       return this;
     }

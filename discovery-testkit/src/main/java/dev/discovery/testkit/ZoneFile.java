@@ -46,12 +46,8 @@ public record ZoneFile(String origin, String text) {
    */
   public static List<ZoneFile> of(ClusterSnapshot snapshot, Duration ttl, InetAddress nameserver) {
     Objects.requireNonNull(snapshot, "snapshot");
-    Objects.requireNonNull(ttl, "ttl");
     Objects.requireNonNull(nameserver, "nameserver");
-    if (ttl.isNegative() || ttl.getNano() != 0 || ttl.getSeconds() > Integer.MAX_VALUE) {
-      throw Validation.invalid("ttl", ttl.toString(), "whole seconds in 0..2147483647");
-    }
-    ClusterDnsData data = ClusterDnsData.of(snapshot, ttl.getSeconds(), nameserver);
+    ClusterDnsData data = ClusterDnsData.of(snapshot, Validation.ttlSeconds(ttl), nameserver);
     List<ZoneFile> files = new ArrayList<>();
     for (Name origin : data.origins()) {
       StringBuilder b = new StringBuilder();

@@ -84,7 +84,8 @@ public final class ClusterDnsData {
     ClusterDnsData d =
         new ClusterDnsData(zone, ttlSeconds, snapshot.resourceVersion() & 0xFFFF_FFFFL);
     Name ns = name("ns.dns." + snapshot.zone() + ".");
-    for (Name origin : List.of(zone, name("in-addr.arpa."), name("ip6.arpa."))) {
+    for (String zoneName : zoneNames(snapshot.zone())) {
+      Name origin = name(zoneName);
       SOARecord soa =
           new SOARecord(
               origin,
@@ -116,6 +117,11 @@ public final class ClusterDnsData {
       }
     }
     return d;
+  }
+
+  /** The zones served for cluster zone {@code zone}: it, {@code in-addr.arpa}, {@code ip6.arpa}. */
+  public static List<String> zoneNames(String zone) {
+    return List.of(zone, "in-addr.arpa", "ip6.arpa");
   }
 
   private void addClusterIp(Service s, Name svc) {

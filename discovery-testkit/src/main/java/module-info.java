@@ -6,7 +6,7 @@
 module dev.discovery.testkit {
   requires transitive dev.discovery.api;
   requires transitive dev.discovery.testkit.clock;
-  requires transitive org.dnsjava;
+  requires org.dnsjava;
   requires static org.junit.jupiter.api;
 
   exports dev.discovery.testkit;

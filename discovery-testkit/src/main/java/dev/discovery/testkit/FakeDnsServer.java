@@ -183,11 +183,7 @@ public final class FakeDnsServer implements AutoCloseable {
   }
 
   private static long checkTtl(Duration ttl) {
-    Objects.requireNonNull(ttl, "ttl");
-    if (ttl.isNegative() || ttl.getSeconds() > Integer.MAX_VALUE || ttl.getNano() != 0) {
-      throw Validation.invalid("ttl", ttl.toString(), "whole seconds in 0..2147483647");
-    }
-    return ttl.getSeconds();
+    return Validation.ttlSeconds(ttl);
   }
 
   /**

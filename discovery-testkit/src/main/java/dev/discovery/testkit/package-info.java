@@ -1,9 +1,9 @@
 /**
  * Test fakes for discovery: {@link dev.discovery.testkit.FakeCluster} (a Kubernetes cluster in
  * memory), {@link dev.discovery.testkit.FakeDnsServer} (a real authoritative DNS server on loopback
- * serving it per the Kubernetes DNS specification), {@code FakeResolver} (a resolver tests drive by
- * hand), {@code FakeClusterExtension} (JUnit Jupiter) and {@code BindServer} (Debian's BIND {@code
- * named} as a throwaway server).
+ * serving it per the Kubernetes DNS specification), {@link dev.discovery.testkit.FakeResolver} (a
+ * resolver tests drive by hand), {@link dev.discovery.testkit.FakeClusterExtension} (JUnit Jupiter)
+ * and {@link dev.discovery.testkit.BindServer} (Debian's BIND {@code named} as a throwaway server).
  *
  * <p>The fake clock and scheduler live in {@code dev.discovery.testkit.clock} ({@link
  * dev.discovery.testkit.clock.FakeClock}, {@link dev.discovery.testkit.clock.FakeScheduler}); this

@@ -322,6 +322,47 @@ class FakeDnsServerTest {
   }
 
   @Test
+  void emptyNonTerminals_answerNodata_notNxdomain() throws IOException {
+    for (String name : List.of("shop.svc.cluster.local", "svc.cluster.local", "_tcp." + WEB)) {
+      Message m = client.query(name, Type.A);
+      assertThat(m.getRcode()).as(name).isEqualTo(Rcode.NOERROR);
+      assertThat(m.getSection(Section.ANSWER)).as(name).isEmpty();
+      assertThat(m.getSection(Section.AUTHORITY))
+          .as(name)
+          .singleElement()
+          .matches(r -> r.getType() == Type.SOA);
+    }
+  }
+
+  @Test
+  void externalNameInsideTheZone_isChasedInOneAnswer() throws IOException {
+    cluster.apply(Service.externalName("shop", "alias", WEB).build());
+
+    assertThat(answers(client.query("alias.shop.svc.cluster.local", Type.A)))
+        .containsExactlyInAnyOrder("cname " + WEB + ".", "a 127.0.1.1", "a 127.0.1.2");
+  }
+
+  @Test
+  void srvAnswer_carriesTheTargetsAddressesInTheAdditionalSection() throws IOException {
+    Message m = client.query("_grpc._tcp." + WEB, Type.SRV);
+
+    assertThat(m.getSection(Section.ADDITIONAL))
+        .filteredOn(r -> r.getType() == Type.A)
+        .extracting(Record::rdataToString)
+        .containsExactlyInAnyOrder("127.0.1.1", "127.0.1.2");
+  }
+
+  @Test
+  void unsupportedEdnsVersion_isAnsweredBadvers() throws IOException {
+    Message q = Message.newQuery(Record.newRecord(Name.fromString(WEB + "."), Type.A, DClass.IN));
+    q.addRecord(new org.xbill.DNS.OPTRecord(1232, 0, 1, 0), Section.ADDITIONAL);
+
+    Message reply = new Message(rawUdp(q.toWire()));
+
+    assertThat(reply.getRcode()).isEqualTo(Rcode.BADVERS);
+  }
+
+  @Test
   void garbage_isIgnored_andTheServerKeepsAnswering() throws IOException {
     byte[] garbage = {1, 2, 3};
     try (DatagramSocket socket = new DatagramSocket()) {

@@ -65,7 +65,7 @@ public final class ClusterDnsData {
   private final long ttl;
   private final long serial;
   private final Map<Name, SOARecord> soas = new LinkedHashMap<>();
-  private final NavigableMap<Name, Map<Integer, List<Record>>> records = new TreeMap<>();
+  private final NavigableMap<Name, Map<Integer, Set<Record>>> records = new TreeMap<>();
   private final NavigableSet<Name> existing = new TreeSet<>();
 
   private ClusterDnsData(Name clusterZone, long ttl, long serial) {
@@ -84,7 +84,8 @@ public final class ClusterDnsData {
     ClusterDnsData d =
         new ClusterDnsData(zone, ttlSeconds, snapshot.resourceVersion() & 0xFFFF_FFFFL);
     Name ns = name("ns.dns." + snapshot.zone() + ".");
-    for (Name origin : List.of(zone, name("in-addr.arpa."), name("ip6.arpa."))) {
+    for (String zoneName : zoneNames(snapshot.zone())) {
+      Name origin = name(zoneName);
       SOARecord soa =
           new SOARecord(
               origin,
@@ -116,6 +117,11 @@ public final class ClusterDnsData {
       }
     }
     return d;
+  }
+
+  /** The zones served for cluster zone {@code zone}: it, {@code in-addr.arpa}, {@code ip6.arpa}. */
+  public static List<String> zoneNames(String zone) {
+    return List.of(zone, "in-addr.arpa", "ip6.arpa");
   }
 
   private void addClusterIp(Service s, Name svc) {
@@ -174,13 +180,10 @@ public final class ClusterDnsData {
 
   private void add(Record r) {
     Name owner = r.getName();
-    List<Record> list =
-        records
-            .computeIfAbsent(owner, k -> new TreeMap<>())
-            .computeIfAbsent(r.getType(), k -> new ArrayList<>());
-    if (!list.contains(r)) {
-      list.add(r);
-    }
+    records
+        .computeIfAbsent(owner, k -> new TreeMap<>())
+        .computeIfAbsent(r.getType(), k -> new LinkedHashSet<>())
+        .add(r);
     Name origin = zoneOf(owner);
     for (Name n = owner; n != null; n = parent(n)) {
       existing.add(n);
@@ -228,8 +231,13 @@ public final class ClusterDnsData {
 
   /** The records at {@code name} by type, or {@code null} when it owns none. */
   public Map<Integer, List<Record>> recordsAt(Name name) {
-    Map<Integer, List<Record>> m = records.get(name);
-    return m == null ? null : Collections.unmodifiableMap(m);
+    Map<Integer, Set<Record>> m = records.get(name);
+    if (m == null) {
+      return null;
+    }
+    Map<Integer, List<Record>> out = new TreeMap<>();
+    m.forEach((type, set) -> out.put(type, List.copyOf(set)));
+    return Collections.unmodifiableMap(out);
   }
 
   /** Whether {@code name} owns records or has a descendant that does (an empty non-terminal). */
@@ -241,11 +249,11 @@ public final class ClusterDnsData {
   public List<Record> zoneRecords(Name origin) {
     List<Record> out = new ArrayList<>();
     out.add(soas.get(origin));
-    for (Map.Entry<Name, Map<Integer, List<Record>>> e : records.entrySet()) {
+    for (Map.Entry<Name, Map<Integer, Set<Record>>> e : records.entrySet()) {
       if (!origin.equals(zoneOf(e.getKey()))) {
         continue;
       }
-      for (List<Record> list : e.getValue().values()) {
+      for (Set<Record> list : e.getValue().values()) {
         for (Record r : list) {
           if (r.getType() != Type.SOA) {
             out.add(r);

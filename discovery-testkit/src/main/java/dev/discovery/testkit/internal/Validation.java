@@ -73,6 +73,15 @@ public final class Validation {
     return port;
   }
 
+  /** A DNS TTL: whole seconds in 0..2^31-1 (RFC 2181 §8); returns the seconds. */
+  public static long ttlSeconds(java.time.Duration ttl) {
+    Objects.requireNonNull(ttl, "ttl");
+    if (ttl.isNegative() || ttl.getNano() != 0 || ttl.getSeconds() > Integer.MAX_VALUE) {
+      throw invalid("ttl", ttl.toString(), "whole seconds in 0..2147483647");
+    }
+    return ttl.getSeconds();
+  }
+
   /** A copy of {@code labels}, sorted by key, every key and value checked. */
   public static Map<String, String> labels(String field, Map<String, String> labels) {
     Objects.requireNonNull(labels, field);

@@ -65,6 +65,7 @@ class BenchSmokeTest {
         .extracting(JmhResult::shortName)
         .contains(
             "RandomPickBenchmark.floor",
+            "RandomPickBenchmark.floorGeneric",
             "RandomPickBenchmark.discoveryRandom",
             "RandomPickBenchmark.discoveryRandomBalancer",
             "RandomPickBenchmark.armeriaRoundRobin",

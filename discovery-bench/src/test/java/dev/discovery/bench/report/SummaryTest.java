@@ -58,13 +58,17 @@ class SummaryTest {
         j.add("RandomPickBenchmark.floor", t, 4.0, "ns/op", 0.0, "endpoints", "" + n);
         double ours = n == 10_000 && t == 2 ? 8.0 : 4.4;
         j.add("RandomPickBenchmark.discoveryRandom", t, ours, "ns/op", 0.0, "endpoints", "" + n);
+        j.add("RandomPickBenchmark.floorGeneric", t, 7.0, "ns/op", 0.0, "endpoints", "" + n);
       }
     }
 
     Goal g = summary(j).randomGoal();
 
     assertThat(g.verdict()).isEqualTo(Verdict.MISSED);
-    assertThat(g.why()).contains("×2.00 at 10000 endpoints, 2 threads").contains("8.00");
+    assertThat(g.why())
+        .contains("×2.00 at 10000 endpoints, 2 threads")
+        .contains("8.00")
+        .contains("generic floor (Object[] + cast) 7.00");
     assertThat(g.measured()).contains("worst ×2.00 (10000 endpoints, 2 threads)");
   }
 
@@ -214,7 +218,7 @@ class SummaryTest {
 
     String md = summary(j).render();
 
-    assertThat(md).contains("| 3 | 1 | 4.00 ±0.400 ns · 0 B | 4.00 ±0.400 ns · 0 B | ×1.00 |");
+    assertThat(md).contains("| 3 | 1 | 4.00 ±0.400 ns · 0 B | - | 4.00 ±0.400 ns · 0 B | ×1.00 |");
     assertThat(md).contains("40.0 ±4.00 ns · 0.040 MB · ×10");
     assertThat(md).contains("6.00 ±0.600 ns · 0 B · ×1.50");
     assertThat(md).contains("Our gRPC picker: pending");

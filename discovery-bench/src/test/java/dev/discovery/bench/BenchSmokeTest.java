@@ -28,9 +28,9 @@ class BenchSmokeTest {
           0,
           TimeValue.milliseconds(1),
           1,
-          TimeValue.milliseconds(30),
+          TimeValue.milliseconds(10),
           TimeValue.milliseconds(1),
-          TimeValue.milliseconds(100));
+          TimeValue.milliseconds(50));
 
   @Test
   void everyBenchmarkRuns_andTheSummaryShowsItsFigures(@TempDir Path results) throws Exception {

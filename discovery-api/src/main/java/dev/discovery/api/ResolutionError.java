@@ -4,7 +4,9 @@ import java.util.Objects;
 
 /**
  * Why a resolution failed, as a value. Its {@link #message()} is one line that says what failed,
- * for which target, and what would fix it when that is known.
+ * for which target, and what would fix it when that is known. Resolvers keep retrying after any
+ * kind (with backoff) unless their documentation says otherwise: a Service may be created, a port
+ * added or an RBAC rule granted later.
  *
  * @param kind what sort of failure
  * @param message one line for humans
@@ -16,28 +18,17 @@ public record ResolutionError(Kind kind, String message) {
   public enum Kind {
     /**
      * The source could not be asked or did not answer (timeout, SERVFAIL, REFUSED, connection
-     * refused): transient, retried with backoff.
+     * refused): transient.
      */
-    UNAVAILABLE(true),
-    /** The Service does not exist (after the configured grace). */
-    NOT_FOUND(false),
+    UNAVAILABLE,
+    /** The Service does not exist. */
+    NOT_FOUND,
     /** The source answered something unusable (malformed, oversized, a CNAME loop). */
-    INVALID_ANSWER(true),
+    INVALID_ANSWER,
     /** The source refused us (an HTTP 401 or 403 from the API server). */
-    PERMISSION_DENIED(false),
+    PERMISSION_DENIED,
     /** The target cannot work as written (an unknown port name, no resolver for the scheme). */
-    MISCONFIGURED(false);
-
-    private final boolean retried;
-
-    Kind(boolean retried) {
-      this.retried = retried;
-    }
-
-    /** Whether the resolver keeps retrying on its own after this failure. */
-    public boolean retried() {
-      return retried;
-    }
+    MISCONFIGURED
   }
 
   public ResolutionError {

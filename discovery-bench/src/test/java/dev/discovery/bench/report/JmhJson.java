@@ -1,0 +1,70 @@
+package dev.discovery.bench.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Writes results in the shape of JMH's JSON, for tests of the summary. */
+final class JmhJson {
+  private final List<String> entries = new ArrayList<>();
+
+  /** A result of {@code shortName} (Class.method) with a ±10% CI and optional B/op. */
+  JmhJson add(
+      String shortName, int threads, double score, String unit, Double bytes, String... kv) {
+    Map<String, String> params = new TreeMap<>();
+    for (int i = 0; i + 1 < kv.length; i += 2) {
+      params.put(kv[i], kv[i + 1]);
+    }
+    StringBuilder p = new StringBuilder();
+    params.forEach(
+        (k, v) -> p.append(p.length() == 0 ? "" : ",").append(q(k)).append(':').append(q(v)));
+    String secondary =
+        bytes == null
+            ? "{}"
+            : "{\"gc.alloc.rate.norm\":{\"score\":"
+                + f(bytes)
+                + ",\"scoreError\":\"NaN\","
+                + "\"scoreUnit\":\"B/op\"}}";
+    entries.add(
+        "{\"jmhVersion\":\"1.37\",\"benchmark\":"
+            + q("dev.discovery.bench.x." + shortName)
+            + ",\"mode\":\"avgt\",\"threads\":"
+            + threads
+            + ",\"forks\":3,\"params\":{"
+            + p
+            + "},\"primaryMetric\":{\"score\":"
+            + f(score)
+            + ",\"scoreError\":"
+            + f(score / 10)
+            + ",\"scoreConfidence\":["
+            + f(score * 0.9)
+            + ","
+            + f(score * 1.1)
+            + "],\"scoreUnit\":"
+            + q(unit)
+            + ",\"rawData\":[["
+            + f(score)
+            + ","
+            + f(score)
+            + "],["
+            + f(score)
+            + "]]},\"secondaryMetrics\":"
+            + secondary
+            + "}");
+    return this;
+  }
+
+  String json() {
+    return "[" + String.join(",", entries) + "]";
+  }
+
+  private static String q(String s) {
+    return "\"" + s + "\"";
+  }
+
+  private static String f(double d) {
+    return String.format(Locale.ROOT, "%.6f", d);
+  }
+}

@@ -1,0 +1,218 @@
+package dev.discovery.k8s.internal;
+
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.internal.Addresses;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
+
+/**
+ * Asynchronous DNS questions to the configured servers (in order, the next one when a server does
+ * not answer), with dnsjava's wire format and its TCP retry of truncated answers. No cache and no
+ * hosts file: every question goes to a server. Results complete on the given executor.
+ */
+final class DnsClient {
+  /** Links of a CNAME chain followed at most. */
+  static final int MAX_CNAME_CHAIN = 8;
+
+  private final List<SimpleResolver> resolvers = new ArrayList<>();
+  private final List<InetSocketAddress> servers;
+  private final Duration timeout;
+  private final Executor executor;
+
+  DnsClient(List<InetSocketAddress> servers, Duration timeout, Executor executor) {
+    this.servers = List.copyOf(servers);
+    this.timeout = timeout;
+    this.executor = executor;
+    for (InetSocketAddress server : servers) {
+      SimpleResolver r = new SimpleResolver(server);
+      r.setTimeout(timeout);
+      r.setEDNS(0, 1232, 0, List.of()); // a payload size that avoids fragmentation
+      resolvers.add(r);
+    }
+  }
+
+  List<InetSocketAddress> servers() {
+    return servers;
+  }
+
+  /** The servers for messages: {@code 127.0.0.1:53} or {@code 127.0.0.1:53, 10.0.0.10:53}. */
+  String describeServers() {
+    List<String> s = new ArrayList<>();
+    for (InetSocketAddress a : servers) {
+      s.add(Addresses.formatHost(a.getAddress()) + ":" + a.getPort());
+    }
+    return String.join(", ", s);
+  }
+
+  /** One question, answered by the first server that answers at all (any rcode). */
+  CompletionStage<Message> ask(Name name, int type) {
+    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    return ask(query, 0, null);
+  }
+
+  private CompletionStage<Message> ask(Message query, int index, DnsException previous) {
+    if (index >= resolvers.size()) {
+      CompletableFuture<Message> failed = new CompletableFuture<>();
+      failed.completeExceptionally(
+          previous != null
+              ? previous
+              : new DnsException(
+                  ResolutionError.misconfigured(
+                      "no DNS server to ask: resolv.conf lists none (expected: a nameserver line,"
+                          + " a server in the target such as k8s+dns://10.96.0.10/..., or one set"
+                          + " on DnsResolverProvider.builder().server(...))")));
+      return failed;
+    }
+    SimpleResolver r = resolvers.get(index);
+    Message copy = query.clone();
+    return r.sendAsync(copy, executor)
+        .handle(
+            (response, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(response);
+              }
+              DnsException e = describe(error, r.getAddress(), query);
+              if (e.error().kind() == ResolutionError.Kind.INVALID_ANSWER) {
+                return CompletableFuture.<Message>failedFuture(e);
+              }
+              return ask(query, index + 1, e).toCompletableFuture();
+            })
+        .thenCompose(f -> f);
+  }
+
+  private DnsException describe(Throwable error, InetSocketAddress server, Message query) {
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    String who = "DNS server " + Addresses.formatHost(server.getAddress()) + ":" + server.getPort();
+    String what = query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType());
+    if (cause instanceof SocketTimeoutException) {
+      return new DnsException(
+          ResolutionError.unavailable(
+              who + " did not answer " + what + " within " + timeout.toMillis() + " ms"));
+    }
+    if (cause instanceof PortUnreachableException || cause instanceof ConnectException) {
+      return new DnsException(
+          ResolutionError.unavailable(
+              who + " is unreachable (" + cause.getMessage() + ") for " + what));
+    }
+    if (cause instanceof WireParseException) {
+      return new DnsException(
+          ResolutionError.invalidAnswer(
+              who + " sent a malformed answer to " + what + ": " + cause.getMessage()));
+    }
+    if (cause instanceof IOException) {
+      return new DnsException(
+          ResolutionError.unavailable(who + " failed for " + what + ": " + cause.getMessage()));
+    }
+    return new DnsException(
+        ResolutionError.unavailable(who + " failed for " + what + ": " + cause));
+  }
+
+  /**
+   * The records of {@code type} for {@code name}, following CNAMEs (at most {@link
+   * #MAX_CNAME_CHAIN} links, no loops), asking again for a CNAME target the answer did not resolve.
+   */
+  CompletionStage<Chased> chase(Name name, int type) {
+    List<Name> chain = new ArrayList<>();
+    chain.add(name);
+    return chase(name, type, chain);
+  }
+
+  private CompletionStage<Chased> chase(Name name, int type, List<Name> chain) {
+    return ask(name, type)
+        .thenCompose(
+            response -> {
+              int rcode = response.getRcode();
+              if (rcode != Rcode.NOERROR) {
+                return CompletableFuture.completedFuture(
+                    new Chased(rcode, List.of(), List.copyOf(chain), response));
+              }
+              List<Record> answers = response.getSection(Section.ANSWER);
+              Name current = name;
+              Set<Name> seen = new LinkedHashSet<>(chain);
+              while (true) {
+                Name next = cnameOf(answers, current);
+                if (next == null) {
+                  break;
+                }
+                if (!seen.add(next)) {
+                  chain.add(next);
+                  return failed(ResolutionError.invalidAnswer("CNAME loop: " + join(chain)));
+                }
+                chain.add(next);
+                if (chain.size() - 1 > MAX_CNAME_CHAIN) {
+                  return failed(
+                      ResolutionError.invalidAnswer(
+                          "CNAME chain longer than " + MAX_CNAME_CHAIN + " links: " + join(chain)));
+                }
+                current = next;
+              }
+              List<Record> data = new ArrayList<>();
+              for (Record r : answers) {
+                if (r.getType() == type && r.getName().equals(current)) {
+                  data.add(r);
+                }
+              }
+              if (data.isEmpty() && !current.equals(name)) {
+                return chase(current, type, chain); // the server left the CNAME target to us
+              }
+              return CompletableFuture.completedFuture(
+                  new Chased(Rcode.NOERROR, data, List.copyOf(chain), response));
+            });
+  }
+
+  private static Name cnameOf(List<Record> answers, Name owner) {
+    for (Record r : answers) {
+      if (r instanceof CNAMERecord c && r.getName().equals(owner)) {
+        return c.getTarget();
+      }
+    }
+    return null;
+  }
+
+  private static String join(List<Name> chain) {
+    List<String> s = new ArrayList<>();
+    chain.forEach(n -> s.add(n.toString()));
+    return String.join(" -> ", s);
+  }
+
+  private static <T> CompletionStage<T> failed(ResolutionError error) {
+    return CompletableFuture.failedFuture(new DnsException(error));
+  }
+
+  /**
+   * An answer after following CNAMEs.
+   *
+   * @param rcode the final rcode
+   * @param records the records of the asked type at the end of the chain (empty: NODATA)
+   * @param chain the names from the asked one to the last CNAME target
+   * @param response the last response (its additional section may hold SRV targets' addresses)
+   */
+  record Chased(int rcode, List<Record> records, List<Name> chain, Message response) {
+    boolean nxdomain() {
+      return rcode == Rcode.NXDOMAIN;
+    }
+  }
+}

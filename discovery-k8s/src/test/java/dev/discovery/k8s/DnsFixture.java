@@ -1,0 +1,123 @@
+package dev.discovery.k8s;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.discovery.api.Discovery;
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.Environment;
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.ResolverRegistry;
+import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.WatchEvent;
+import dev.discovery.testkit.FakeCluster;
+import dev.discovery.testkit.FakeDnsServer;
+import dev.discovery.testkit.clock.FakeScheduler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/**
+ * A FakeCluster served by a real FakeDnsServer on loopback, and a Discovery whose time is a fake
+ * clock: refresh timers fire when the test advances the clock, DNS traffic is real.
+ */
+final class DnsFixture implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(10);
+
+  final FakeCluster cluster = FakeCluster.create();
+  final FakeScheduler scheduler = FakeScheduler.create();
+  FakeDnsServer dns;
+  Discovery discovery;
+  final List<WatchEvent> events = new CopyOnWriteArrayList<>();
+
+  DnsFixture() {}
+
+  DnsFixture start() {
+    return start(
+        DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(2)), podEnvironment("shop"));
+  }
+
+  DnsFixture start(DnsResolverProvider.Builder provider, Environment environment) {
+    dns = FakeDnsServer.builder(cluster).ttl(Duration.ofSeconds(5)).start();
+    discovery =
+        Discovery.builder()
+            .clock(scheduler.clock())
+            .scheduler(scheduler)
+            .blockingExecutor(scheduler)
+            .environment(environment)
+            .registry(ResolverRegistry.of(provider.random(new Random(1)).build()))
+            .build();
+    return this;
+  }
+
+  /**
+   * What a pod in {@code namespace} sees (the nameserver line is data: targets name the server).
+   */
+  static Environment podEnvironment(String namespace) {
+    return Environment.of(
+        Map.of("HOSTNAME", "client-0"),
+        Map.of(
+            Environment.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")),
+            namespace,
+            Environment.RESOLV_CONF,
+            "nameserver 10.96.0.10\nsearch "
+                + namespace
+                + ".svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"));
+  }
+
+  /** A watch of {@code k8s+dns://<fake server>/<name>}, with events recorded. */
+  ServiceWatch watch(String nameAndPort) {
+    ServiceWatch w = discovery.watch(dns.target(nameAndPort));
+    w.subscribe(events::add);
+    return w;
+  }
+
+  EndpointSet awaitSet(ServiceWatch w, Predicate<EndpointSet> condition) {
+    try {
+      await().atMost(WAIT).until(() -> w.current().filter(condition).isPresent());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      List<dev.discovery.testkit.DnsQuery> queries = dns.queries();
+      throw new AssertionError(
+          "no matching snapshot of "
+              + w.target()
+              + " within "
+              + WAIT
+              + ": current "
+              + w.current().map(EndpointSet::summary).orElse("none")
+              + ", last error "
+              + w.lastError().orElse(null)
+              + ", "
+              + queries.size()
+              + " queries, last "
+              + (queries.isEmpty() ? "none" : queries.get(queries.size() - 1)));
+    }
+    return w.current().orElseThrow();
+  }
+
+  ResolutionError awaitError(ServiceWatch w) {
+    await().atMost(WAIT).until(() -> w.lastError().isPresent());
+    return w.lastError().orElseThrow();
+  }
+
+  /** Lets refresh timers fire, as if {@code d} had passed. */
+  void advance(Duration d) {
+    scheduler.advance(d);
+  }
+
+  long changes() {
+    return events.stream().filter(e -> e instanceof WatchEvent.Changed).count();
+  }
+
+  @Override
+  public void close() {
+    if (discovery != null) {
+      discovery.close();
+    }
+    if (dns != null) {
+      dns.close();
+    }
+  }
+}

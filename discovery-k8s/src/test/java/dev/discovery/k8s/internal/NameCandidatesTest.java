@@ -1,0 +1,160 @@
+package dev.discovery.k8s.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.discovery.api.Environment;
+import dev.discovery.api.ResolverContext;
+import dev.discovery.api.ResolverRegistry;
+import dev.discovery.api.ServiceTarget;
+import dev.discovery.api.Target;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.Name;
+
+/**
+ * Which names are asked, in which order: libc's search-list rules, from the injected resolv.conf.
+ */
+class NameCandidatesTest {
+  private static final String POD_RESOLV_CONF =
+      "nameserver 10.96.0.10\nsearch shop.svc.cluster.local svc.cluster.local cluster.local\n"
+          + "options ndots:5\n";
+
+  private static ClusterDefaults defaults(
+      Map<Path, String> files, Optional<String> ns, Optional<String> zone) {
+    return ClusterDefaults.load(new Context(Environment.of(Map.of(), files), ns, zone));
+  }
+
+  private static ClusterDefaults pod() {
+    return defaults(
+        Map.of(Environment.RESOLV_CONF, POD_RESOLV_CONF), Optional.empty(), Optional.empty());
+  }
+
+  private static List<String> names(String target, ClusterDefaults d, boolean explicitServer) {
+    return NameCandidates.of((ServiceTarget) Target.parse(target), d, explicitServer).stream()
+        .map(Name::toString)
+        .toList();
+  }
+
+  @Test
+  void shortName_underNdots_triesEverySearchSuffixFirst_thenTheNameItself() {
+    assertThat(names("k8s+dns:///web.other:80", pod(), false))
+        .containsExactly(
+            "web.other.shop.svc.cluster.local.",
+            "web.other.svc.cluster.local.",
+            "web.other.cluster.local.",
+            "web.other.");
+  }
+
+  @Test
+  void nameWithAsManyDotsAsNdots_isTriedAbsoluteFirst() {
+    ClusterDefaults d =
+        defaults(
+            Map.of(Environment.RESOLV_CONF, "search shop.svc.cluster.local\noptions ndots:2\n"),
+            Optional.empty(),
+            Optional.empty());
+    assertThat(names("k8s+dns:///web.shop.svc:80", d, false))
+        .startsWith("web.shop.svc.", "web.shop.svc.shop.svc.cluster.local.");
+  }
+
+  @Test
+  void fullName_underNdots5_isStillAskedFirst_becauseItIsShapedFull() {
+    assertThat(names("k8s+dns:///web.shop.svc.cluster.local:80", pod(), false))
+        .first()
+        .isEqualTo("web.shop.svc.cluster.local.");
+  }
+
+  @Test
+  void explicitServer_asksTheFullNameFirst_withTheDefaultNamespace() {
+    assertThat(names("k8s+dns:///web:80", pod(), true))
+        .startsWith("web.shop.svc.cluster.local.", "web.svc.cluster.local.");
+  }
+
+  @Test
+  void absoluteName_isAskedAsWritten_only() {
+    assertThat(names("k8s+dns:///web.shop.svc.cluster.local.:80", pod(), true))
+        .containsExactly("web.shop.svc.cluster.local.");
+  }
+
+  @Test
+  void outsideAPod_theFullNameIsTheLastResort() {
+    ClusterDefaults none = defaults(Map.of(), Optional.empty(), Optional.empty());
+    assertThat(names("k8s+dns:///web.shop:80", none, false))
+        .containsExactly("web.shop.", "web.shop.svc.cluster.local.");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    // service-account namespace, search list, builder namespace, builder zone -> namespace, zone
+    "team-a, search shop.svc.corp.local svc.corp.local corp.local, , , team-a, corp.local",
+    ", search shop.svc.corp.local svc.corp.local corp.local, , , shop, corp.local",
+    ", search example.com, , , default, cluster.local",
+    ", , , , default, cluster.local",
+    "team-a, search shop.svc.corp.local, mine, my.zone, mine, my.zone",
+  })
+  void defaults_comeFromTheServiceAccount_thenResolvConf_thenKubernetesDefaults(
+      String saNamespace,
+      String search,
+      String builderNs,
+      String builderZone,
+      String ns,
+      String zone) {
+    Map<Path, String> files = new java.util.HashMap<>();
+    if (saNamespace != null) {
+      files.put(Environment.SERVICE_ACCOUNT_DIR.resolve("namespace"), saNamespace + "\n");
+    }
+    if (search != null) {
+      files.put(Environment.RESOLV_CONF, "nameserver 10.96.0.10\n" + search + "\n");
+    }
+    ClusterDefaults d =
+        defaults(files, Optional.ofNullable(builderNs), Optional.ofNullable(builderZone));
+    assertThat(d.namespace()).isEqualTo(ns);
+    assertThat(d.zone()).isEqualTo(zone);
+  }
+
+  @Test
+  void resolvConf_isParsedByDnsjava_fromTheEnvironmentsText() {
+    ResolvConf r = pod().resolvConf();
+    assertThat(r.ndots()).isEqualTo(5);
+    assertThat(r.servers())
+        .extracting(a -> a.getAddress().getHostAddress())
+        .containsExactly("10.96.0.10");
+    assertThat(r.search()).hasSize(3);
+  }
+
+  private record Context(
+      Environment environment, Optional<String> namespace, Optional<String> clusterDomain)
+      implements ResolverContext {
+    @Override
+    public Clock clock() {
+      return Clock.systemUTC();
+    }
+
+    @Override
+    public ScheduledExecutorService scheduler() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Executor blockingExecutor() {
+      return Runnable::run;
+    }
+
+    @Override
+    public Executor syncContext() {
+      return Runnable::run;
+    }
+
+    @Override
+    public ResolverRegistry registry() {
+      return ResolverRegistry.of();
+    }
+  }
+}

@@ -10,7 +10,8 @@ import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.Target;
 import dev.discovery.grpc.DiscoveryGrpc;
-import dev.discovery.grpc.ScriptedResolverProvider;
+import dev.discovery.testkit.FakeResolver;
+import dev.discovery.testkit.FakeTarget;
 import dev.discovery.testkit.clock.FakeScheduler;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -30,14 +31,15 @@ class DiscoveryNameResolverTest {
   private static final InetSocketAddress B = address("10.0.0.2", 8080);
 
   private final FakeScheduler scheduler = FakeScheduler.create();
-  private final ScriptedResolverProvider fake = new ScriptedResolverProvider();
+  private final FakeResolver resolvers = FakeResolver.create();
+  private final FakeTarget fake = resolvers.target(WEB);
   private final Discovery discovery =
       Discovery.builder()
           .clock(scheduler.clock())
           .scheduler(scheduler)
           .blockingExecutor(scheduler)
           .environment(Environment.empty())
-          .registry(ResolverRegistry.of(fake))
+          .registry(ResolverRegistry.of(resolvers))
           .build();
   private final SynchronizationContext syncContext =
       new SynchronizationContext(
@@ -46,6 +48,10 @@ class DiscoveryNameResolverTest {
           });
   private final RecordingLogger logger = new RecordingLogger();
   private final Recorder listener = new Recorder();
+
+  private static Endpoint endpoint(InetSocketAddress a) {
+    return Endpoint.of(a.getAddress(), a.getPort());
+  }
 
   @AfterEach
   void closeDiscovery() {
@@ -101,7 +107,7 @@ class DiscoveryNameResolverTest {
     start();
     Endpoint a = Endpoint.builder(A.getAddress(), A.getPort()).zone("zone-a").build();
     Endpoint notReady = Endpoint.builder(B.getAddress(), B.getPort()).ready(false).build();
-    fake.publishEndpoints(List.of(a, notReady));
+    fake.publish(a, notReady);
 
     List<EquivalentAddressGroup> groups = listener.last().getAddressesOrError().getValue();
     assertThat(groups).hasSize(1);
@@ -113,8 +119,8 @@ class DiscoveryNameResolverTest {
   @Test
   void changes_reachTheChannelAsSoonAsTheyHappen_withoutARefresh() {
     start();
-    fake.publish(List.of(A));
-    fake.publish(List.of(A, B));
+    fake.publish(endpoint(A));
+    fake.publish(endpoint(A), endpoint(B));
 
     assertThat(listener.results).hasSize(2);
     assertThat(listener.lastAddresses()).containsExactly(A, B);
@@ -139,7 +145,7 @@ class DiscoveryNameResolverTest {
   @Test
   void failureAfterASuccess_keepsTheLastGoodAddresses_andIsLogged() {
     start();
-    fake.publish(List.of(A, B));
+    fake.publish(endpoint(A), endpoint(B));
     fake.fail(ResolutionError.unavailable("DNS server 127.0.0.1:53 timed out"));
 
     assertThat(listener.results).hasSize(1);
@@ -155,12 +161,11 @@ class DiscoveryNameResolverTest {
   @Test
   void anEmptySnapshot_isAnEmptyList_withTheReason() {
     start();
-    fake.publish(List.of());
+    fake.publish();
 
     assertThat(listener.last().getAddressesOrError().getValue()).isEmpty();
     assertThat(listener.last().getAttributes().get(DiscoveryNameResolver.EMPTY_REASON))
-        .startsWith(
-            "fake:///web.shop:grpc: the Service has no endpoints (HEADLESS source=scripted");
+        .startsWith("fake:///web.shop:grpc: the Service has no endpoints (HEADLESS source=fake");
   }
 
   @Test
@@ -174,11 +179,11 @@ class DiscoveryNameResolverTest {
   @Test
   void shutdown_closesTheResolver_andReportsNothingMore() {
     DiscoveryNameResolver resolver = start();
-    fake.publish(List.of(A));
+    fake.publish(endpoint(A));
     syncContext.execute(resolver::shutdown);
-    fake.publish(List.of(A, B));
+    fake.publish(endpoint(A), endpoint(B));
 
-    assertThat(fake.open()).isZero();
+    assertThat(fake.openResolvers()).isZero();
     assertThat(listener.results).hasSize(1);
   }
 
@@ -186,14 +191,14 @@ class DiscoveryNameResolverTest {
   void channelsOfOneTarget_shareOneResolver() {
     DiscoveryNameResolver first = start();
     DiscoveryNameResolver second = start();
-    fake.publish(List.of(A));
+    fake.publish(endpoint(A));
 
-    assertThat(fake.created()).isEqualTo(1);
+    assertThat(fake.starts()).isEqualTo(1);
     assertThat(listener.results).hasSize(2);
     syncContext.execute(first::shutdown);
-    assertThat(fake.open()).as("the other channel still watches").isEqualTo(1);
+    assertThat(fake.openResolvers()).as("the other channel still watches").isEqualTo(1);
     syncContext.execute(second::shutdown);
-    assertThat(fake.open()).isZero();
+    assertThat(fake.openResolvers()).isZero();
   }
 
   @Test

@@ -9,12 +9,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5's scenarios over real gRPC servers on loopback, with the pods published through a
- * scripted resolver (changes pushed at once). The same scenarios run over the testkit's DNS server
- * in the DNS end-to-end test.
+ * Issue 5's scenarios over real gRPC servers on loopback, with the pods published through the
+ * testkit's FakeResolver (changes pushed at once): how a user drives a channel in a test. The same
+ * scenarios run over the testkit's DNS server in {@link DnsEndToEndTest}.
  */
-class ScriptedEndToEndTest {
-  private final ScriptedDirectory dir = new ScriptedDirectory();
+class FakeResolverEndToEndTest {
+  private final FakeResolverDirectory dir = new FakeResolverDirectory();
 
   @AfterEach
   void close() {
@@ -39,7 +39,7 @@ class ScriptedEndToEndTest {
   @Test
   void scenario3b_aDeadPodStillPublished_leavesRotation_andReResolutionIsAsked() throws Exception {
     Scenarios.podDies(dir, 24, false);
-    assertThat(dir.provider.refreshes()).as("re-resolution requests").isPositive();
+    assertThat(dir.web.refreshes()).as("re-resolution requests").isPositive();
   }
 
   @Test

@@ -1,6 +1,11 @@
 package dev.discovery.grpc;
 
-import org.junit.jupiter.api.AfterEach;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -8,46 +13,36 @@ import org.junit.jupiter.api.Test;
  * {@code k8s+dns://127.0.0.1:<port>/web.shop:grpc} channels on the shared discovery, with the DNS
  * source discovery-k8s installs.
  */
-class DnsEndToEndTest {
-  private final DnsDirectory dir = new DnsDirectory();
+class DnsEndToEndTest extends EndToEndTests {
+  @Override
+  PodDirectory directory() {
+    return new DnsDirectory();
+  }
 
-  @AfterEach
-  void close() {
-    dir.close();
+  @Override
+  int subnets() {
+    return 30;
   }
 
   @Test
-  void scenario1_random_spreads3000CallsUniformlyOver3Pods() {
-    Scenarios.randomSpreadsCallsUniformly(dir, 31);
-  }
-
-  @Test
-  void scenario2_scaleOut_newPodsGetCallsWithinTtlPlusOneSecond_onTheSameChannel() {
-    Scenarios.scaleOutReachesNewPods(dir, 32);
-  }
-
-  @Test
-  void scenario3_aPodDiesAndItsRecordsGo_noCallFailsFrom2sOn() throws Exception {
-    Scenarios.podDies(dir, 33, true);
-  }
-
-  @Test
-  void scenario3b_aDeadPodStillInDns_leavesRotationBeforeDnsCatchesUp() throws Exception {
-    Scenarios.podDies(dir, 34, false);
-  }
-
-  @Test
-  void scenario4_sticky_keepsKeys_andMovesFewOthersWhenAPodLeaves() {
-    Scenarios.stickyKeepsKeys(dir, 35);
-  }
-
-  @Test
-  void scenario5_serversStartingAfterTheChannel_areConnectedOnceTheyAppear() {
-    Scenarios.lateServersAreFound(dir, 36);
+  void aServiceThatDoesNotExist_failsCalls_sayingWhatDnsAnswered() {
+    String target = dir.target().replace("/web.shop:grpc", "/wbe.shop:grpc");
+    ManagedChannel channel = Calls.random(target, null);
+    try {
+      StatusRuntimeException e =
+          catchThrowableOfType(StatusRuntimeException.class, () -> Calls.who(channel));
+      System.out.println("[figures] a missing Service: " + e.getStatus());
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+      assertThat(e.getStatus().getDescription())
+          .startsWith(target + ": name resolution failed (not found): no such Service: DNS server")
+          .contains("NXDOMAIN for wbe.shop.svc.cluster.local");
+    } finally {
+      Calls.shutdown(channel);
+    }
   }
 
   @Test
   void scenario6_channelShutdown_leavesNoSubchannelAndNoDiscoveryThread() {
-    Scenarios.shutdownLeavesNothingBehind(dir, false, 37);
+    Scenarios.shutdownLeavesNothingBehind(dir, false, subnets() + 7);
   }
 }

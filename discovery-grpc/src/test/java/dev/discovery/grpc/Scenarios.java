@@ -207,7 +207,7 @@ final class Scenarios {
             failedLate,
             answeredLate);
         assertThat(failedLate).as("failed calls from 2 s on").isEmpty();
-        assertThat(late).as("calls from 2 s on").isGreaterThan(100);
+        assertThat(late).as("calls from 2 s on").isGreaterThan(20);
         assertThat(answeredLate.keySet()).doesNotContain(dying.name());
         return new Death(failedEarly, early, failedLate, late, answeredLate);
       } finally {

@@ -348,20 +348,25 @@ public final class DnsResolver implements Resolver {
                 return walk(order, i + 1, nxdomain, refused);
               }
               if (rcode != Rcode.NOERROR) {
-                return CompletableFuture.failedFuture(
-                    new DnsException(
-                        ResolutionError.unavailable(
-                            "DNS server "
-                                + client.describeServers()
-                                + " answered "
-                                + Rcode.string(rcode)
-                                + " for "
-                                + name
-                                + " (the server is not ready or failing; retrying)")));
+                return serverFailed(rcode, name + "");
               }
               lastHit = name;
               return found(name, p.a, p.b);
             });
+  }
+
+  /** A server error (SERVFAIL and the like): transient, retried with backoff. */
+  private <T> CompletionStage<T> serverFailed(int rcode, String question) {
+    return CompletableFuture.failedFuture(
+        new DnsException(
+            ResolutionError.unavailable(
+                "DNS server "
+                    + client.describeServers()
+                    + " answered "
+                    + Rcode.string(rcode)
+                    + " for "
+                    + question
+                    + " (the server is not ready or failing; retrying)")));
   }
 
   private static int worst(int a, int b) {
@@ -446,16 +451,7 @@ public final class DnsResolver implements Resolver {
       }
     }
     if (srv.getRcode() != Rcode.NOERROR && srv.getRcode() != Rcode.NXDOMAIN) {
-      return CompletableFuture.failedFuture(
-          new DnsException(
-              ResolutionError.unavailable(
-                  "DNS server "
-                      + client.describeServers()
-                      + " answered "
-                      + Rcode.string(srv.getRcode())
-                      + " for "
-                      + srvName
-                      + " SRV")));
+      return serverFailed(srv.getRcode(), srvName + " SRV");
     }
     if (records.isEmpty()) {
       return CompletableFuture.failedFuture(

@@ -20,22 +20,17 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * A pick without a key through gRPC's public load-balancing API: the policy named {@link #policy}
  * is taken from grpc's registry and driven by {@link GrpcPolicyDriver} (one READY subchannel per
- * endpoint); the picker it publishes is measured.
+ * endpoint); the picker it publishes is measured. {@code round_robin} is grpc's own; {@code random}
+ * is discovery-grpc's load balancer (registered through {@link java.util.ServiceLoader}), so both
+ * sides are set up and called the same way. With several threads all share one picker, as the calls
+ * of one channel do. Our {@code sticky} policy is in {@link GrpcStickyPickBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @State(Scope.Benchmark)
 public class GrpcPickBenchmark {
 
-  // ---------------------------------------------------------------------------------------------
-  // FOLLOW-UP (discovery-grpc): our gRPC load balancer's picker goes here, driven exactly like
-  // round_robin. discovery-grpc registers LoadBalancerProviders named "random" and "sticky"; once
-  // it does, add "random" to the values below (the summary then puts it beside round_robin), and
-  // add a keyed benchmark for "sticky" that passes each Key through a Metadata header per pick
-  // (GrpcPolicyDriver.args(headers), one Metadata per key made in @Setup), with the header named in
-  // the policy's config map. Nothing else in the harness needs to change.
-  // ---------------------------------------------------------------------------------------------
-  @Param({"round_robin"})
+  @Param({"round_robin", "random"})
   public String policy;
 
   @Param({"3", "100", "10000"})

@@ -8,7 +8,6 @@ import dev.discovery.api.Balancers;
 import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.Picker;
-import dev.discovery.bench.Fixtures;
 import dev.discovery.bench.WatchFixture;
 import io.smallrye.stork.api.Service;
 import io.smallrye.stork.api.ServiceInstance;
@@ -19,7 +18,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,27 +33,13 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class RandomPickBenchmark {
 
-  /** The endpoints of every state; a parameter of the benchmark. */
-  @State(Scope.Benchmark)
-  public static class Endpoints {
-    @Param({"3", "100", "10000"})
-    public int endpoints;
-
-    List<Endpoint> list;
-
-    @Setup
-    public void setUp() {
-      list = Fixtures.endpoints(endpoints);
-    }
-  }
-
   @State(Scope.Benchmark)
   public static class Floor {
     Endpoint[] typed;
     Object[] generic;
 
     @Setup
-    public void setUp(Endpoints e) {
+    public void setUp(EndpointList e) {
       typed = e.list.toArray(new Endpoint[0]);
       generic = e.list.toArray();
     }
@@ -66,7 +50,7 @@ public class RandomPickBenchmark {
     Picker<Endpoint> picker;
 
     @Setup
-    public void setUp(Endpoints e) {
+    public void setUp(EndpointList e) {
       picker = Balancers.random().newPicker(Candidates.ofEndpoints(e.list));
     }
   }
@@ -77,7 +61,7 @@ public class RandomPickBenchmark {
     Balancer balancer;
 
     @Setup
-    public void setUp(Endpoints e) {
+    public void setUp(EndpointList e) {
       watch = WatchFixture.of(e.list);
       balancer = watch.balancer(Balancers.random());
     }
@@ -94,7 +78,7 @@ public class RandomPickBenchmark {
     ClientRequestContext ctx;
 
     @Setup
-    public void setUp(Endpoints e) {
+    public void setUp(EndpointList e) {
       selector = Peers.armeriaSelector(EndpointSelectionStrategy.roundRobin(), e.list);
       ctx = Peers.armeriaContext(null);
     }
@@ -106,7 +90,7 @@ public class RandomPickBenchmark {
     List<ServiceInstance> instances;
 
     @Setup
-    public void setUp(Endpoints e) {
+    public void setUp(EndpointList e) {
       service = Peers.storkRandom("bench-" + e.endpoints, e.list);
       instances = Peers.storkInstances(service);
       if (instances.size() != e.endpoints) {

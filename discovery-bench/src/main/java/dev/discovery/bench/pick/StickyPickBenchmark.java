@@ -9,7 +9,6 @@ import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.Picker;
 import dev.discovery.api.internal.StickyHash;
-import dev.discovery.bench.Fixtures;
 import dev.discovery.bench.Key;
 import dev.discovery.bench.WatchFixture;
 import java.util.List;
@@ -18,7 +17,6 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -30,62 +28,20 @@ import org.openjdk.jmh.annotations.TearDown;
  * hashes its key from the characters (see {@link Key}); the peers get the same 64-bit character
  * hash as ours, so ratios compare the selection, not the hash function. Guava as its users would
  * write it (murmur3 of the characters) is reported beside. Each thread walks the {@link
- * Key#KEYS_PER_SET} keys in turn. Stork has no per-key balancer and is not here.
+ * Key#KEYS_PER_SET} keys in turn ({@link KeyCursor}). Stork has no per-key balancer and is not
+ * here; our sticky policy through gRPC is in {@link GrpcStickyPickBenchmark}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class StickyPickBenchmark {
-  private static final int MASK = Key.KEYS_PER_SET - 1;
-
-  @State(Scope.Benchmark)
-  public static class Inputs {
-    @Param({"3", "100", "10000"})
-    public int endpoints;
-
-    @Param({"16", "36"})
-    public int keyLength;
-
-    List<Endpoint> list;
-    Key[] keys;
-
-    @Setup
-    public void setUp() {
-      list = Fixtures.endpoints(endpoints);
-      keys = Key.set(keyLength, 7919L * keyLength);
-    }
-  }
-
-  /** Each thread's position in the keys. */
-  @State(Scope.Thread)
-  public static class Cursor {
-    int next;
-
-    int advance() {
-      return next++ & MASK;
-    }
-  }
 
   @State(Scope.Benchmark)
   public static class Ours {
     Picker<Endpoint> picker;
 
     @Setup
-    public void setUp(Inputs in) {
-      picker = Balancers.sticky().newPicker(Candidates.ofEndpoints(in.list));
-    }
-  }
-
-  /** The keys as {@link String}s: our hash reads their characters, never {@code hashCode()}. */
-  @State(Scope.Benchmark)
-  public static class StringKeys {
-    String[] keys;
-
-    @Setup
-    public void setUp(Inputs in) {
-      keys = new String[in.keys.length];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = in.keys[i].toString();
-      }
+    public void setUp(EndpointList e) {
+      picker = Balancers.sticky().newPicker(Candidates.ofEndpoints(e.list));
     }
   }
 
@@ -95,8 +51,8 @@ public class StickyPickBenchmark {
     Balancer balancer;
 
     @Setup
-    public void setUp(Inputs in) {
-      watch = WatchFixture.of(in.list);
+    public void setUp(EndpointList e) {
+      watch = WatchFixture.of(e.list);
       balancer = watch.balancer(Balancers.sticky());
     }
 
@@ -112,68 +68,59 @@ public class StickyPickBenchmark {
     ClientRequestContext[] contexts;
 
     @Setup
-    public void setUp(Inputs in) {
-      selector = Peers.armeriaSelector(Peers.armeriaSticky(), in.list);
-      contexts = new ClientRequestContext[in.keys.length];
+    public void setUp(EndpointList e, KeySet k) {
+      selector = Peers.armeriaSelector(Peers.armeriaSticky(), e.list);
+      contexts = new ClientRequestContext[k.keys.length];
       for (int i = 0; i < contexts.length; i++) {
-        contexts[i] = Peers.armeriaContext(in.keys[i]);
+        contexts[i] = Peers.armeriaContext(k.keys[i]);
       }
     }
   }
 
-  /** Guava's buckets: the endpoints as a list, indexed as its users (and Armeria) do. */
-  @State(Scope.Benchmark)
-  public static class GuavaBuckets {
-    List<Endpoint> endpoints;
-
-    @Setup
-    public void setUp(Inputs in) {
-      endpoints = in.list;
-    }
-  }
-
   @Benchmark
-  public Endpoint discoverySticky(Ours s, Inputs in, Cursor c) {
-    return s.picker.pick(in.keys[c.advance()]);
+  public Endpoint discoverySticky(Ours s, KeySet k, KeyCursor c) {
+    return s.picker.pick(k.keys[c.advance()]);
   }
 
   /** Our key hash alone, without the lookup: the share of a sticky pick spent hashing. */
   @Benchmark
-  public long keyHashOnly(Inputs in, Cursor c) {
-    return StickyHash.hashKey(in.keys[c.advance()]);
+  public long keyHashOnly(KeySet k, KeyCursor c) {
+    return StickyHash.hashKey(k.keys[c.advance()]);
   }
 
   /** The same with {@link String} keys, the common case in services. */
   @Benchmark
-  public Endpoint discoveryStickyStringKey(Ours s, StringKeys k, Cursor c) {
-    return s.picker.pick(k.keys[c.advance()]);
+  public Endpoint discoveryStickyStringKey(Ours s, KeySet k, KeyCursor c) {
+    return s.picker.pick(k.strings[c.advance()]);
   }
 
   /** As a user calls it: {@code watch.balancer(Balancers.sticky()).pick(key)}. */
   @Benchmark
-  public Endpoint discoveryStickyBalancer(OursThroughWatch s, Inputs in, Cursor c) {
-    return s.balancer.pick(in.keys[c.advance()]);
+  public Endpoint discoveryStickyBalancer(OursThroughWatch s, KeySet k, KeyCursor c) {
+    return s.balancer.pick(k.keys[c.advance()]);
   }
 
   @Benchmark
-  public com.linecorp.armeria.client.Endpoint armeriaSticky(ArmeriaSticky s, Cursor c) {
+  public com.linecorp.armeria.client.Endpoint armeriaSticky(ArmeriaSticky s, KeyCursor c) {
     return s.selector.selectNow(s.contexts[c.advance()]);
   }
 
-  /** Guava's consistent hash of the same 64-bit key hash as ours. */
+  /**
+   * Guava's consistent hash of the same 64-bit key hash as ours, indexing the endpoints as a list
+   * (as its users, and Armeria, do).
+   */
   @Benchmark
-  public Endpoint guavaConsistentHash(GuavaBuckets s, Inputs in, Cursor c) {
-    List<Endpoint> e = s.endpoints;
-    return e.get(Hashing.consistentHash(StickyHash.hashKey(in.keys[c.advance()]), e.size()));
+  public Endpoint guavaConsistentHash(EndpointList e, KeySet k, KeyCursor c) {
+    List<Endpoint> list = e.list;
+    return list.get(Hashing.consistentHash(StickyHash.hashKey(k.keys[c.advance()]), list.size()));
   }
 
   /** Guava as its users write it: murmur3 of the key's characters, then the consistent hash. */
   @Benchmark
-  @SuppressWarnings("UnstableApiUsage")
-  public Endpoint guavaMurmur3ConsistentHash(GuavaBuckets s, Inputs in, Cursor c) {
-    List<Endpoint> e = s.endpoints;
-    return e.get(
+  public Endpoint guavaMurmur3ConsistentHash(EndpointList e, KeySet k, KeyCursor c) {
+    List<Endpoint> list = e.list;
+    return list.get(
         Hashing.consistentHash(
-            Hashing.murmur3_128().hashUnencodedChars(in.keys[c.advance()]), e.size()));
+            Hashing.murmur3_128().hashUnencodedChars(k.keys[c.advance()]), list.size()));
   }
 }

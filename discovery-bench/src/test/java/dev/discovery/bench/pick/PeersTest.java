@@ -41,6 +41,38 @@ class PeersTest {
   }
 
   @Test
+  void ourGrpcRandom_drivenThroughGrpcApi_picksAmongEveryEndpoint() {
+    try (GrpcPolicyDriver driver = GrpcPolicyDriver.start("random", ENDPOINTS, Map.of())) {
+      LoadBalancer.PickSubchannelArgs args = GrpcPolicyDriver.args(new Metadata());
+      Set<Endpoint> seen = new HashSet<>();
+      for (int i = 0; i < 500; i++) {
+        seen.add(driver.endpointOf(driver.picker().pickSubchannel(args).getSubchannel()));
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(ENDPOINTS);
+    }
+  }
+
+  @Test
+  void ourGrpcSticky_keyInTheHeader_picksWhatTheJavaApiPicks() {
+    Picker<Endpoint> java = Balancers.sticky().newPicker(Candidates.ofEndpoints(ENDPOINTS));
+    try (GrpcPolicyDriver driver =
+        GrpcPolicyDriver.start(
+            "sticky", ENDPOINTS, Map.of("header", GrpcStickyPickBenchmark.HEADER))) {
+      Set<Endpoint> seen = new HashSet<>();
+      for (Key k : Key.set(16, 9)) {
+        String key = k.toString();
+        LoadBalancer.PickSubchannelArgs args =
+            GrpcPolicyDriver.args(GrpcStickyPickBenchmark.headers(key));
+        Endpoint picked = driver.endpointOf(driver.picker().pickSubchannel(args).getSubchannel());
+        assertThat(picked).as(key).isEqualTo(java.pick(key));
+        assertThat(args.getHeaders().get(GrpcStickyPickBenchmark.HEADER_KEY)).isEqualTo(key);
+        seen.add(picked);
+      }
+      assertThat(seen).containsExactlyInAnyOrderElementsOf(ENDPOINTS);
+    }
+  }
+
+  @Test
   void grpcDriver_unknownPolicy_namesIt() {
     assertThatThrownBy(() -> GrpcPolicyDriver.start("no_such_policy", ENDPOINTS, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)

@@ -28,17 +28,22 @@ import java.util.Set;
  * </ul>
  *
  * An artifact that grpc-api brings but discovery-api or discovery-k8s also need is counted: it
- * appears in their own lists.
+ * appears in their own lists. An optional dependency of a module is not counted (a user does not
+ * get it), nor are test or provided ones (not in the runtime lists).
  */
 public final class Footprint {
   public static final List<String> SDK_MODULES =
       List.of("discovery-api", "discovery-k8s", "discovery-grpc");
   static final String EXCLUDED_ROOT = "io.grpc:grpc-api";
+  private static final String OPTIONAL = "(optional)";
 
   private Footprint() {}
 
-  /** One resolved artifact: {@code groupId:artifactId} (plus classifier), version, file. */
-  public record Artifact(String key, String version, String scope, Path file) {
+  /**
+   * One resolved artifact: {@code groupId:artifactId} (plus classifier), version, scope, file, and
+   * whether the module declares it optional.
+   */
+  public record Artifact(String key, String version, String scope, Path file, boolean optional) {
     public String coordinates() {
       return key + ":" + version;
     }
@@ -64,7 +69,11 @@ public final class Footprint {
       }
       int module = line.indexOf(" -- ");
       if (module >= 0) {
-        line = line.substring(0, module);
+        line = line.substring(0, module).strip();
+      }
+      boolean optional = line.endsWith(OPTIONAL);
+      if (optional) {
+        line = line.substring(0, line.length() - OPTIONAL.length()).strip();
       }
       // groupId:artifactId:type[:classifier]:version:scope:/absolute/path
       int path = line.indexOf(":/");
@@ -85,7 +94,8 @@ public final class Footprint {
       }
       String key = c[0] + ":" + c[1] + (c.length == 6 ? ":" + c[3] : "");
       out.add(
-          new Artifact(key, c[c.length - 2], c[c.length - 1], Path.of(line.substring(path + 1))));
+          new Artifact(
+              key, c[c.length - 2], c[c.length - 1], Path.of(line.substring(path + 1)), optional));
     }
     return out;
   }
@@ -138,15 +148,33 @@ public final class Footprint {
       counted.put(own.key(), own);
       broughtBy.put(own.key(), module);
     }
-    Map<String, Object> grpcTree =
-        JSON.std.mapFrom(
-            Files.readString(reactor.resolve("discovery-grpc/target/runtime-tree.json")));
+    Path treeFile = reactor.resolve("discovery-grpc/target/runtime-tree.json");
+    Map<String, Object> grpcTree = JSON.std.mapFrom(Files.readString(treeFile));
+    if (!"discovery-grpc".equals(grpcTree.get("artifactId"))) {
+      throw new IllegalStateException(
+          treeFile
+              + ": the tree of "
+              + grpcTree.get("artifactId")
+              + " (expected: discovery-grpc's, written by run-bench's dependency:tree step)");
+    }
     Set<String> excludedKeys = subtree(grpcTree, EXCLUDED_ROOT);
+    if (excludedKeys.isEmpty()) {
+      throw new IllegalStateException(
+          treeFile
+              + ": no "
+              + EXCLUDED_ROOT
+              + " in discovery-grpc's runtime tree (expected: discovery-grpc depends on it)");
+    }
     List<String> excluded = new ArrayList<>();
+    List<String> optional = new ArrayList<>();
     for (String module : SDK_MODULES) {
       for (Artifact a : parseList(reactor.resolve(module).resolve("target/runtime-deps.txt"))) {
         if (module.equals("discovery-grpc") && excludedKeys.contains(a.key())) {
           excluded.add(a.coordinates());
+          continue;
+        }
+        if (a.optional()) {
+          optional.add(a.coordinates() + " (optional in " + module + ")");
           continue;
         }
         if (counted.putIfAbsent(a.key(), a) == null) {
@@ -173,6 +201,7 @@ public final class Footprint {
     out.put("modules", SDK_MODULES);
     out.put("excludedRoot", EXCLUDED_ROOT);
     out.put("excluded", excluded.stream().sorted().distinct().toList());
+    out.put("optionalNotCounted", optional.stream().sorted().distinct().toList());
     out.put("jars", jars);
     out.put("totalBytes", total);
     return out;

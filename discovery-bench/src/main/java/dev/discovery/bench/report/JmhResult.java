@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * One JMH result as read from JMH's JSON: a benchmark at some parameters and thread count, its
- * score with the 99.9% confidence interval JMH computed, and the bytes allocated per operation from
- * the GC profiler ({@code gc.alloc.rate.norm}), NaN when absent.
+ * score with the 99.9% confidence interval JMH computed, the bytes allocated per operation from the
+ * GC profiler ({@code gc.alloc.rate.norm}, NaN when absent) and the score of every secondary metric
+ * (profilers' and auxiliary counters') by name.
  */
 public record JmhResult(
     String benchmark,
@@ -26,7 +27,8 @@ public record JmhResult(
     double high,
     String unit,
     double bytesPerOp,
-    double bytesPerOpError) {
+    double bytesPerOpError,
+    Map<String, Double> secondary) {
 
   /** The class's simple name and the method: {@code RandomPickBenchmark.floor}. */
   public String shortName() {
@@ -36,6 +38,12 @@ public record JmhResult(
 
   public String param(String name) {
     return params.get(name);
+  }
+
+  /** The score of the secondary metric {@code name}, or NaN when absent. */
+  public double secondary(String name) {
+    Double v = secondary.get(name);
+    return v == null ? Double.NaN : v;
   }
 
   /** Reads every result in a JMH JSON file. */
@@ -72,10 +80,18 @@ public record JmhResult(
       }
       double bytes = Double.NaN;
       double bytesError = Double.NaN;
-      Object secondary = r.get("secondaryMetrics");
-      if (secondary instanceof Map<?, ?> s && s.get("gc.alloc.rate.norm") instanceof Map<?, ?> g) {
-        bytes = number(g.get("score"));
-        bytesError = number(g.get("scoreError"));
+      Map<String, Double> secondaries = new LinkedHashMap<>();
+      if (r.get("secondaryMetrics") instanceof Map<?, ?> s) {
+        s.forEach(
+            (name, metric) -> {
+              if (metric instanceof Map<?, ?> m) {
+                secondaries.put(String.valueOf(name), number(m.get("score")));
+              }
+            });
+        if (s.get("gc.alloc.rate.norm") instanceof Map<?, ?> g) {
+          bytes = number(g.get("score"));
+          bytesError = number(g.get("scoreError"));
+        }
       }
       out.add(
           new JmhResult(
@@ -90,7 +106,8 @@ public record JmhResult(
               high,
               String.valueOf(primary.get("scoreUnit")),
               bytes,
-              bytesError));
+              bytesError,
+              Map.copyOf(secondaries)));
     }
     return out;
   }

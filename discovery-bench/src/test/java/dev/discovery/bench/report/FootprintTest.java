@@ -24,6 +24,7 @@ class FootprintTest {
         The following files have been resolved:
            org.slf4j:slf4j-api:jar:2.0.20:compile:/m2/slf4j-api-2.0.20.jar -- module org.slf4j
            io.netty:netty-x:jar:linux-x86_64:4.2.15.Final:runtime:/m2/netty-x.jar -- module n [auto]
+           a.b:opt:jar:1.0:compile:/m2/opt-1.0.jar (optional) -- module opt (auto)
         """);
 
     List<Footprint.Artifact> artifacts = Footprint.parseList(list);
@@ -31,12 +32,18 @@ class FootprintTest {
     assertThat(artifacts)
         .containsExactly(
             new Footprint.Artifact(
-                "org.slf4j:slf4j-api", "2.0.20", "compile", Path.of("/m2/slf4j-api-2.0.20.jar")),
+                "org.slf4j:slf4j-api",
+                "2.0.20",
+                "compile",
+                Path.of("/m2/slf4j-api-2.0.20.jar"),
+                false),
             new Footprint.Artifact(
                 "io.netty:netty-x:linux-x86_64",
                 "4.2.15.Final",
                 "runtime",
-                Path.of("/m2/netty-x.jar")));
+                Path.of("/m2/netty-x.jar"),
+                false),
+            new Footprint.Artifact("a.b:opt", "1.0", "compile", Path.of("/m2/opt-1.0.jar"), true));
   }
 
   @Test
@@ -89,11 +96,13 @@ class FootprintTest {
         line("dev.discovery:discovery-grpc", grpc),
         line("com.google.guava:guava", guava));
     list(reactor, "discovery-api", line("org.slf4j:slf4j-api", slf4j));
+    Path optional = jar(m2, "optional.jar", 7_000);
     list(
         reactor,
         "discovery-k8s",
         line("dev.discovery:discovery-api", api),
-        line("dnsjava:dnsjava", dnsjava));
+        line("dnsjava:dnsjava", dnsjava),
+        line("a.b:opt", optional) + " (optional)");
     list(
         reactor,
         "discovery-grpc",
@@ -114,6 +123,37 @@ class FootprintTest {
     assertThat(f.get("totalBytes")).isEqualTo(100L + 200 + 300 + 40 + 500);
     assertThat((List<Object>) f.get("excluded"))
         .containsExactly("com.google.guava:guava:1", "io.grpc:grpc-api:1");
+    assertThat((List<Object>) f.get("optionalNotCounted"))
+        .containsExactly("a.b:opt:1 (optional in discovery-k8s)");
+    assertThat((List<Map<String, Object>>) f.get("jars"))
+        .extracting(j -> j.get("artifact"))
+        .containsExactly(
+            "dev.discovery:discovery-api:1",
+            "dev.discovery:discovery-k8s:1",
+            "dev.discovery:discovery-grpc:1",
+            "org.slf4j:slf4j-api:1",
+            "dnsjava:dnsjava:1");
+  }
+
+  @Test
+  void compute_treeWithoutGrpcApi_failsSayingWhatWasExpected(@TempDir Path reactor)
+      throws IOException {
+    Path m2 = Files.createDirectories(reactor.resolve("m2"));
+    Path api = jar(m2, "discovery-api.jar", 100);
+    list(
+        reactor,
+        "discovery-bench",
+        line("dev.discovery:discovery-api", api),
+        line("dev.discovery:discovery-k8s", api),
+        line("dev.discovery:discovery-grpc", api));
+    Files.createDirectories(reactor.resolve("discovery-grpc/target"));
+    Files.writeString(
+        reactor.resolve("discovery-grpc/target/runtime-tree.json"),
+        "{\"groupId\":\"dev.discovery\",\"artifactId\":\"discovery-grpc\",\"children\":[]}");
+
+    assertThatThrownBy(() -> Footprint.compute(reactor))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no io.grpc:grpc-api in discovery-grpc's runtime tree");
   }
 
   private static Path jar(Path dir, String name, int size) throws IOException {

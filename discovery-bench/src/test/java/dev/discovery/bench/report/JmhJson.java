@@ -13,6 +13,18 @@ final class JmhJson {
   /** A result of {@code shortName} (Class.method) with a ±10% CI and optional B/op. */
   JmhJson add(
       String shortName, int threads, double score, String unit, Double bytes, String... kv) {
+    return add(shortName, threads, score, unit, bytes, Map.of(), kv);
+  }
+
+  /** The same with other secondary metrics (auxiliary counters) by name. */
+  JmhJson add(
+      String shortName,
+      int threads,
+      double score,
+      String unit,
+      Double bytes,
+      Map<String, Double> others,
+      String... kv) {
     Map<String, String> params = new TreeMap<>();
     for (int i = 0; i + 1 < kv.length; i += 2) {
       params.put(kv[i], kv[i + 1]);
@@ -20,13 +32,22 @@ final class JmhJson {
     StringBuilder p = new StringBuilder();
     params.forEach(
         (k, v) -> p.append(p.length() == 0 ? "" : ",").append(q(k)).append(':').append(q(v)));
-    String secondary =
-        bytes == null
-            ? "{}"
-            : "{\"gc.alloc.rate.norm\":{\"score\":"
-                + f(bytes)
-                + ",\"scoreError\":\"NaN\","
-                + "\"scoreUnit\":\"B/op\"}}";
+    List<String> metrics = new ArrayList<>();
+    if (bytes != null) {
+      metrics.add(
+          "\"gc.alloc.rate.norm\":{\"score\":"
+              + f(bytes)
+              + ",\"scoreError\":\"NaN\",\"scoreUnit\":\"B/op\"}");
+    }
+    new TreeMap<>(others)
+        .forEach(
+            (name, value) ->
+                metrics.add(
+                    q(name)
+                        + ":{\"score\":"
+                        + f(value)
+                        + ",\"scoreError\":\"NaN\",\"scoreUnit\":\"ops/s\"}"));
+    String secondary = "{" + String.join(",", metrics) + "}";
     entries.add(
         "{\"jmhVersion\":\"1.37\",\"benchmark\":"
             + q("dev.discovery.bench.x." + shortName)

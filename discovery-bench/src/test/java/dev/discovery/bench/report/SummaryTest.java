@@ -68,8 +68,10 @@ class SummaryTest {
     assertThat(g.why())
         .contains("×2.00 at 10000 endpoints, 2 threads")
         .contains("8.00")
-        .contains("generic floor (Object[] + cast) 7.00");
-    assertThat(g.measured()).contains("worst ×2.00 (10000 endpoints, 2 threads)");
+        .contains("the generic floor (Object[] + cast) is 7.00 ±0.700 ns, ours ÷ it ×1.14")
+        .contains("a cache miss");
+    assertThat(g.measured())
+        .contains("1 thread: ×1.10, ×1.10, ×1.10; 2 threads: ×1.10, ×1.10, ×2.00");
   }
 
   @Test
@@ -101,7 +103,7 @@ class SummaryTest {
       j.add("StickyPickBenchmark.discoverySticky", t, ours, "ns/op", bytes, kv);
       j.add("StickyPickBenchmark.armeriaSticky", t, armeria, "ns/op", 0.0, kv);
       j.add("StickyPickBenchmark.guavaConsistentHash", t, guava, "ns/op", 0.0, kv);
-      j.add("StickyPickBenchmark.keyHashOnly", t, 6.0, "ns/op", 0.0, kv);
+      j.add("StickyPickBenchmark.keyHashOnly", t, 6.0, "ns/op", 0.0, "keyLength", "16");
     }
     return j;
   }
@@ -131,24 +133,58 @@ class SummaryTest {
   }
 
   @Test
-  void changeGoal_missed_explainsThePickerBuildAndTheWatchPath() throws IOException {
+  void changeGoal_missed_namesThePolicyAndThePickerBuild() throws IOException {
     JmhJson j = new JmhJson();
     String[] sticky = {"policy", "sticky", "endpoints", "10000"};
     String[] random = {"policy", "random", "endpoints", "10000"};
     j.add("UpdateBenchmark.applyChange", 1, 30, "ms/op", 4.0e6, sticky);
     j.add("UpdateBenchmark.applyChange", 1, 2, "ms/op", 2.0e6, random);
     j.add("UpdateBenchmark.buildPicker", 1, 14, "ms/op", 2.1e6, sticky);
+    j.add("UpdateBenchmark.buildPicker", 1, 0.05, "ms/op", 4.0e4, random);
 
     Summary s = summary(j);
 
     assertThat(s.buildGoal().verdict()).isEqualTo(Verdict.MET);
-    assertThat(s.buildGoal().measured()).contains("14.0 ±1.40 ms").contains("2.10 MB");
+    assertThat(s.buildGoal().measured())
+        .contains("sticky 14.0 ±1.40 ms, 2.10 MB garbage")
+        .contains("random 0.050 ±0.005 ms");
     Goal change = s.changeGoal();
     assertThat(change.verdict()).isEqualTo(Verdict.MISSED);
+    assertThat(change.measured()).contains("random 2.00 ±0.200 ms").contains("sticky 30.0");
     assertThat(change.why())
-        .contains("30.0 ±3.00 ms > 20 ms")
-        .contains("building the sticky picker alone: 14.0")
-        .contains("random picker (compare, publish, candidates): 2.00");
+        .contains("sticky: 30.0 ±3.00 ms > 20 ms")
+        .contains("building the picker alone: 14.0")
+        .doesNotContain("random:");
+  }
+
+  @Test
+  void buildGoal_eitherPolicyOverTheBound_isMissedNamingIt() throws IOException {
+    JmhJson j = new JmhJson();
+    j.add(
+        "UpdateBenchmark.buildPicker",
+        1,
+        9,
+        "ms/op",
+        1.0,
+        "policy",
+        "sticky",
+        "endpoints",
+        "10000");
+    j.add(
+        "UpdateBenchmark.buildPicker",
+        1,
+        25,
+        "ms/op",
+        1.0,
+        "policy",
+        "random",
+        "endpoints",
+        "10000");
+
+    Goal g = summary(j).buildGoal();
+
+    assertThat(g.verdict()).isEqualTo(Verdict.MISSED);
+    assertThat(g.why()).startsWith("random: 25.0").doesNotContain("sticky:");
   }
 
   @Test
@@ -194,19 +230,27 @@ class SummaryTest {
         dir.resolve("retained.json"),
         "[{\"policy\":\"sticky\",\"endpoints\":10000,"
             + "\"endpointObjectsBytes\":1500000,\"pickerBytes\":2500000,"
-            + "\"pickerWithCandidatesBytes\":3000000,\"pickerBeyondEndpointsByClass\":{\"char[]\":2400000}}]");
+            + "\"pickerWithCandidatesBytes\":3000000,\"pickerBeyondEndpointsByClass\":{\"char[]\":2400000}},"
+            + "{\"policy\":\"random\",\"endpoints\":10000,"
+            + "\"endpointObjectsBytes\":1500000,\"pickerBytes\":40016,"
+            + "\"pickerWithCandidatesBytes\":200000,\"pickerBeyondEndpointsByClass\":{}}]");
     Files.writeString(
         dir.resolve("footprint.json"),
         "{\"totalBytes\":1234567,\"excluded\":[\"io.grpc:grpc-api:1\"],"
+            + "\"optionalNotCounted\":[\"x:y:1 (optional in discovery-k8s)\"],"
             + "\"jars\":[{\"artifact\":\"dnsjava:dnsjava:3.6.5\",\"bytes\":1234567,\"via\":\"discovery-k8s\"}]}");
 
     Summary s = Summary.load(dir);
 
     assertThat(s.retainedGoal().verdict()).isEqualTo(Verdict.MISSED);
-    assertThat(s.retainedGoal().why()).contains("2.50 MB > 2 MB").contains("char[]");
+    assertThat(s.retainedGoal().measured()).contains("random 0.040 MB (40016 B)");
+    assertThat(s.retainedGoal().why()).contains("sticky: 2.50 MB > 2 MB").contains("char[]");
     assertThat(s.footprintGoal().verdict()).isEqualTo(Verdict.MET);
-    assertThat(s.footprintGoal().measured()).contains("1.23 MB (1234567 B)");
-    assertThat(s.render()).contains("| dnsjava:dnsjava:3.6.5 | 1234567 | discovery-k8s |");
+    assertThat(s.footprintGoal().measured()).contains("1.23 MB (1234567 B, 1 jars)");
+    assertThat(s.render())
+        .contains("| dnsjava:dnsjava:3.6.5 | 1234567 | 1234.6 | discovery-k8s |")
+        .contains("Not counted (grpc-api and what it brings): io.grpc:grpc-api:1.")
+        .contains("not counted (users do not get them): x:y:1 (optional in discovery-k8s).");
   }
 
   @Test
@@ -218,10 +262,110 @@ class SummaryTest {
 
     String md = summary(j).render();
 
-    assertThat(md).contains("| 3 | 1 | 4.00 ±0.400 ns · 0 B | - | 4.00 ±0.400 ns · 0 B | ×1.00 |");
+    assertThat(md)
+        .contains("| 3 | 1 | 4.00 ±0.400 ns · 0 B | - | 4.00 ±0.400 ns · 0 B | ×1.00 | - |");
     assertThat(md).contains("40.0 ±4.00 ns · 0.040 MB · ×10");
     assertThat(md).contains("6.00 ±0.600 ns · 0 B · ×1.50");
-    assertThat(md).contains("Our gRPC picker: pending");
+  }
+
+  @Test
+  void render_grpc_putsOurPolicyBesideRoundRobin_andStickyBesideDecodePlusJavaApi()
+      throws IOException {
+    JmhJson j = new JmhJson();
+    j.add(
+        "GrpcPickBenchmark.pick",
+        2,
+        30.0,
+        "ns/op",
+        0.0,
+        "endpoints",
+        "100",
+        "policy",
+        "round_robin");
+    j.add("GrpcPickBenchmark.pick", 2, 10.0, "ns/op", 0.0, "endpoints", "100", "policy", "random");
+    String[] kv = {"endpoints", "100", "keyLength", "16"};
+    j.add("GrpcStickyPickBenchmark.sticky", 1, 90.0, "ns/op", 56.0, kv);
+    j.add("GrpcStickyPickBenchmark.headerDecodeOnly", 1, 20.0, "ns/op", 56.0, "keyLength", "16");
+    j.add("StickyPickBenchmark.discoveryStickyStringKey", 1, 25.0, "ns/op", 0.0, kv);
+
+    String md = summary(j).render();
+
+    assertThat(md)
+        .contains("| 100 | 2 | 10.0 ±1.00 ns · 0 B | 30.0 ±3.00 ns · 0 B · ×3.00 | - |")
+        .contains(
+            "| 100 | 16 | 1 | 90.0 ±9.00 ns · 56 B | 20.0 ±2.00 ns · 56 B | 25.0 ±2.50 ns · 0 B"
+                + " | 45.0 ns | ×2.00 |");
+  }
+
+  @Test
+  void render_resolve_derivesQueriesAndBytesPerLookupFromTheCounters() throws IOException {
+    JmhJson j = new JmhJson();
+    j.add(
+        "ResolveBenchmark.lookup",
+        1,
+        250.0,
+        "ops/s",
+        2_000_000.0,
+        Map.of("udpQueries", 500.0, "tcpQueries", 250.0, "serverBytes", 150_000_000.0),
+        "service",
+        "headless-1000",
+        "port",
+        "number");
+    j.add(
+        "ResolveBenchmark.lookup",
+        1,
+        2000.0,
+        "ops/s",
+        40_000.0,
+        Map.of("udpQueries", 6000.0, "tcpQueries", 0.0, "serverBytes", 30_000_000.0),
+        "service",
+        "clusterip",
+        "port",
+        "number");
+
+    String md = summary(j).render();
+
+    assertThat(md)
+        .contains("## Resolve")
+        .contains(
+            "| headless-1000 | number | 1000 | 250 ±25.0 | 4.00 | 2.0 UDP + 1.0 TCP | 2.00 MB"
+                + " | 0.600 MB | 1.40 MB |")
+        .contains(
+            "| clusterip | number | 1 (the ClusterIP) | 2000 ±200 | 0.500 | 3.0 UDP + 0.0 TCP");
+    assertThat(md.indexOf("| clusterip |")).isLessThan(md.indexOf("| headless-1000 |"));
+  }
+
+  @Test
+  void render_run_showsMachineLoadAndFlagsABusyStart() throws IOException {
+    Map<String, Object> run =
+        Map.of(
+            "command", "discovery-bench/run-bench full",
+            "mode", "full",
+            "cpu", "Some CPU",
+            "cpus", 2,
+            "load",
+                List.of(
+                    Map.of("before", "pick, 1 thread", "load", List.of(2.5, 1.0, 0.5)),
+                    Map.of("before", "end", "load", List.of(1.9, 1.8, 1.2))));
+
+    String md = new Summary(List.of(), run, null, null).render();
+
+    assertThat(md)
+        .contains("Some CPU, 2 CPUs")
+        .contains("pick, 1 thread 2.50/1.00/0.50; end 1.90/1.80/1.20")
+        .contains("Other processes were busy at the start");
+    assertThat(
+            new Summary(
+                    List.of(),
+                    Map.of(
+                        "mode",
+                        "full",
+                        "load",
+                        List.of(Map.of("before", "pick", "load", List.of(0.2, 0.3, 0.4)))),
+                    null,
+                    null)
+                .render())
+        .doesNotContain("were busy");
   }
 
   @Test

@@ -197,28 +197,14 @@ public final class Bench {
     List<Map<String, Object>> load = new ArrayList<>();
     for (int threads : PICK_THREADS) {
       load.add(load("pick, " + threads + (threads == 1 ? " thread" : " threads")));
-      new Runner(
-              jmh(mode, Scope.PICK, include, params)
-                  .threads(threads)
-                  .result(results.resolve("pick-t" + threads + ".json").toString())
-                  .resultFormat(ResultFormatType.JSON)
-                  .build())
-          .run();
+      runJmh(
+          jmh(mode, Scope.PICK, include, params).threads(threads),
+          results.resolve("pick-t" + threads + ".json"));
     }
     load.add(load("update"));
-    new Runner(
-            jmh(mode, Scope.UPDATE, include, params)
-                .result(results.resolve("update.json").toString())
-                .resultFormat(ResultFormatType.JSON)
-                .build())
-        .run();
+    runJmh(jmh(mode, Scope.UPDATE, include, params), results.resolve("update.json"));
     load.add(load("resolve"));
-    new Runner(
-            jmh(mode, Scope.RESOLVE, include, params)
-                .result(results.resolve("resolve.json").toString())
-                .resultFormat(ResultFormatType.JSON)
-                .build())
-        .run();
+    runJmh(jmh(mode, Scope.RESOLVE, include, params), results.resolve("resolve.json"));
     load.add(load("end"));
     RetainedSize.write(results.resolve("retained.json"), 10_000);
     Footprint.write(reactor, results.resolve("footprint.json"));
@@ -241,6 +227,11 @@ public final class Bench {
         results.resolve("run.json"), JSON.std.with(JSON.Feature.PRETTY_PRINT_OUTPUT).asString(run));
     Path summary = Summary.write(results);
     System.out.println("bench: wrote " + summary);
+  }
+
+  /** Runs the benchmarks {@code options} select, writing JMH's JSON to {@code out}. */
+  public static void runJmh(ChainedOptionsBuilder options, Path out) throws RunnerException {
+    new Runner(options.result(out.toString()).resultFormat(ResultFormatType.JSON).build()).run();
   }
 
   private static Map<String, Object> load(String phase) {

@@ -11,8 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openjdk.jmh.results.format.ResultFormatType;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
@@ -30,13 +28,7 @@ class BenchSmokeTest {
 
   private static void run(Bench.Scope scope, Map<String, String[]> params, Path out)
       throws Exception {
-    new Runner(
-            Bench.jmh(SMOKE, scope, null, params)
-                .threads(1)
-                .result(out.toString())
-                .resultFormat(ResultFormatType.JSON)
-                .build())
-        .run();
+    Bench.runJmh(Bench.jmh(SMOKE, scope, null, params).threads(1), out);
   }
 
   @Test

@@ -656,23 +656,19 @@ public final class Summary {
         "| endpoints | key chars | threads | discovery sticky | key hash alone | String keys"
             + " | through a balancer | Armeria sticky | Guava consistentHash | Guava murmur3 |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (int n : values(STICKY, "endpoints")) {
-      for (int k : values(STICKY, "keyLength")) {
-        for (int t : threads(STICKY)) {
-          String[] kv = {"endpoints", "" + n, "keyLength", "" + k};
+    keyedRows(
+        md,
+        STICKY,
+        (t, k, kv) -> {
           Optional<JmhResult> ours = find(STICKY + "discoverySticky", t, kv);
-          md.append("| ").append(n).append(" | ").append(k).append(" | ").append(t).append(" | ");
           md.append(cell(ours, null)).append(" | ");
-          md.append(cell(find(STICKY + "keyHashOnly", t, "keyLength", "" + k), null));
-          md.append(" | ");
+          md.append(cell(find(STICKY + "keyHashOnly", t, "keyLength", k), null)).append(" | ");
           md.append(cell(find(STICKY + "discoveryStickyStringKey", t, kv), ours)).append(" | ");
           md.append(cell(find(STICKY + "discoveryStickyBalancer", t, kv), ours)).append(" | ");
           md.append(cell(find(STICKY + "armeriaSticky", t, kv), ours)).append(" | ");
           md.append(cell(find(STICKY + "guavaConsistentHash", t, kv), ours)).append(" | ");
           md.append(cell(find(STICKY + "guavaMurmur3ConsistentHash", t, kv), ours)).append(" |\n");
-        }
-      }
-    }
+        });
     md.append("\nIn other cells, the ratio is that cell ÷ discovery sticky.\n\n");
   }
 
@@ -695,15 +691,13 @@ public final class Summary {
         "| endpoints | key chars | threads | discovery sticky (gRPC) | header decode alone"
             + " | Java API sticky, String keys | decode + Java API | gRPC ÷ (decode + Java API) |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (int n : values(GRPC_STICKY, "endpoints")) {
-      for (int k : values(GRPC_STICKY, "keyLength")) {
-        for (int t : threads(GRPC_STICKY)) {
-          String[] kv = {"endpoints", "" + n, "keyLength", "" + k};
+    keyedRows(
+        md,
+        GRPC_STICKY,
+        (t, k, kv) -> {
           Optional<JmhResult> grpc = find(GRPC_STICKY + "sticky", t, kv);
-          Optional<JmhResult> decode =
-              find(GRPC_STICKY + "headerDecodeOnly", t, "keyLength", "" + k);
+          Optional<JmhResult> decode = find(GRPC_STICKY + "headerDecodeOnly", t, "keyLength", k);
           Optional<JmhResult> java = find(STICKY + "discoveryStickyStringKey", t, kv);
-          md.append("| ").append(n).append(" | ").append(k).append(" | ").append(t).append(" | ");
           md.append(cell(grpc, null)).append(" | ");
           md.append(cell(decode, null)).append(" | ");
           md.append(cell(java, null)).append(" | ");
@@ -714,10 +708,28 @@ public final class Summary {
           } else {
             md.append("- | - |\n");
           }
+        });
+    md.append('\n');
+  }
+
+  /** The rest of one table row, after its endpoints, key length and threads cells. */
+  private interface KeyedRow {
+    void append(int threads, String keyLength, String[] params);
+  }
+
+  /**
+   * One row per endpoints x key length x threads of the benchmarks starting with {@code prefix}:
+   * those three cells, then {@code row}'s.
+   */
+  private void keyedRows(StringBuilder md, String prefix, KeyedRow row) {
+    for (int n : values(prefix, "endpoints")) {
+      for (int k : values(prefix, "keyLength")) {
+        for (int t : threads(prefix)) {
+          md.append("| ").append(n).append(" | ").append(k).append(" | ").append(t).append(" | ");
+          row.append(t, "" + k, new String[] {"endpoints", "" + n, "keyLength", "" + k});
         }
       }
     }
-    md.append('\n');
   }
 
   private void renderUpdate(StringBuilder md) {

@@ -157,29 +157,17 @@ class SummaryTest {
         .doesNotContain("random:");
   }
 
+  /** A picker build for {@code policy} at 10,000 endpoints taking {@code time} {@code unit}. */
+  private static JmhJson build(JmhJson j, String policy, double time, String unit) {
+    return j.add(
+        "UpdateBenchmark.buildPicker", 1, time, unit, 1.0, "policy", policy, "endpoints", "10000");
+  }
+
   @Test
   void buildGoal_eitherPolicyOverTheBound_isMissedNamingIt() throws IOException {
     JmhJson j = new JmhJson();
-    j.add(
-        "UpdateBenchmark.buildPicker",
-        1,
-        9,
-        "ms/op",
-        1.0,
-        "policy",
-        "sticky",
-        "endpoints",
-        "10000");
-    j.add(
-        "UpdateBenchmark.buildPicker",
-        1,
-        25,
-        "ms/op",
-        1.0,
-        "policy",
-        "random",
-        "endpoints",
-        "10000");
+    build(j, "sticky", 9, "ms/op");
+    build(j, "random", 25, "ms/op");
 
     Goal g = summary(j).buildGoal();
 
@@ -189,17 +177,7 @@ class SummaryTest {
 
   @Test
   void timeGoal_boundInsideConfidenceInterval_isFlaggedInconclusive() throws IOException {
-    JmhJson j = new JmhJson();
-    j.add(
-        "UpdateBenchmark.buildPicker",
-        1,
-        21,
-        "ms/op",
-        1.0,
-        "policy",
-        "sticky",
-        "endpoints",
-        "10000");
+    JmhJson j = build(new JmhJson(), "sticky", 21, "ms/op");
 
     Goal g = summary(j).buildGoal();
 
@@ -209,17 +187,7 @@ class SummaryTest {
 
   @Test
   void units_areConvertedToNanosecondsBeforeComparing() throws IOException {
-    JmhJson j = new JmhJson();
-    j.add(
-        "UpdateBenchmark.buildPicker",
-        1,
-        19_000,
-        "us/op",
-        1.0,
-        "policy",
-        "sticky",
-        "endpoints",
-        "10000");
+    JmhJson j = build(new JmhJson(), "sticky", 19_000, "us/op");
 
     assertThat(summary(j).buildGoal().verdict()).isEqualTo(Verdict.MET);
   }

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -141,7 +142,7 @@ final class Demo {
    * Namespace shop: a headless web of 3 pods, a ClusterIP api, a NodePort front, an ExternalName
    * db.
    */
-  private static void shop(FakeCluster cluster) {
+  static void shop(FakeCluster cluster) {
     cluster.apply(
         Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
     cluster.scale(
@@ -227,19 +228,25 @@ final class Demo {
 
   // ---- steps 2 to 7: one watch of web through changes and an outage ----
 
+  private ServiceWatch web;
+  private Balancer sticky;
+  private EndpointSet shown;
+  private Map<String, InetSocketAddress> owners;
+  private final AtomicBoolean outage = new AtomicBoolean();
+  private final AtomicReference<ResolutionError> outageError = new AtomicReference<>();
+  private final AtomicInteger retriesFrom = new AtomicInteger(-1);
+
   private void story(
       FakeCluster cluster, FakeDnsServer dns, Discovery discovery, RecordingScheduler scheduler)
       throws InterruptedException {
     heading("Watch web through the SDK");
     String target = dns.target("web.shop:grpc");
-    AtomicBoolean outage = new AtomicBoolean();
-    AtomicReference<ResolutionError> outageError = new AtomicReference<>();
-    AtomicInteger retriesFrom = new AtomicInteger(-1);
     long started = System.nanoTime();
     out.println("watch:   discovery.watch(\"" + target + "\")");
-    try (ServiceWatch web = discovery.watch(target)) {
+    try (ServiceWatch w = discovery.watch(target)) {
+      web = w;
       // The sticky balancer subscribes before the demo does, so it has every change first.
-      Balancer sticky = web.balancer(Balancers.sticky());
+      sticky = web.balancer(Balancers.sticky());
       web.subscribe(
           e -> {
             if (e instanceof WatchEvent.Failed f
@@ -253,129 +260,134 @@ final class Demo {
             }
             signal.fire();
           });
-      EndpointSet shown = await(web, s -> true, "the first answer for web");
+      EndpointSet first = await(s -> true, "the first answer for web");
       out.println(
           "watch:   revision "
-              + shown.revision()
+              + first.revision()
               + " "
               + since(started)
               + " later: "
-              + WatchPrinter.describe(shown));
-      Map<String, InetSocketAddress> owners = charts(web, sticky, shown, null, null);
+              + WatchPrinter.describe(first));
+      show(first);
       pause();
 
-      heading("Scale up: web from 3 to 5 pods");
-      cluster.scale("shop", "web", 5);
-      out.println("cluster: scaled shop/web to 5 pods; web-3 and web-4 start ready");
-      EndpointSet next =
-          change(web, shown, s -> s.size() == 5, "web with 5 endpoints", refreshNote());
-      owners = charts(web, sticky, next, shown, owners);
-      shown = next;
-      pause();
-
-      heading("A pod turns unready: web-1 fails its readiness probe");
-      cluster.setReady("shop", "web-1", false);
-      out.println("cluster: shop/web-1 Ready=false; " + slice(cluster, "web-1"));
-      out.println("         DNS publishes ready endpoints only, so web-1 leaves the answer");
-      next =
-          change(
-              web,
-              shown,
-              s -> s.size() == 4 && !has(s, "web-1"),
-              "web without web-1",
-              refreshNote());
-      owners = charts(web, sticky, next, shown, owners);
-      shown = next;
-      pause();
-
-      heading("A pod terminates: web-3 is shutting down");
-      cluster.startTerminating("shop", "web-3");
-      out.println("cluster: shop/web-3 terminating; " + slice(cluster, "web-3"));
-      out.println("         new calls should go elsewhere, so DNS drops it");
-      next =
-          change(
-              web,
-              shown,
-              s -> s.size() == 3 && !has(s, "web-3"),
-              "web without web-3",
-              refreshNote());
-      owners = charts(web, sticky, next, shown, owners);
-      shown = next;
-      pause();
-
-      heading("The DNS server goes down");
-      long down = System.nanoTime();
-      outage.set(true);
-      dns.stop();
-      out.println("dns:     stopped; nothing answers on " + hostPort(dns) + " any more");
-      ResolutionError error =
-          signal.await(
-              () -> Optional.ofNullable(outageError.get()),
-              WAIT,
-              "a failure reported by the watch",
-              () -> state(web));
-      failures++;
-      out.println("watch:   failed " + since(down) + " later, at its next refresh:");
-      out.println("         " + error.kind() + ": " + error.message());
-      List<Duration> retries =
-          signal.await(
-              () -> {
-                int from = retriesFrom.get();
-                List<Duration> d = from < 0 ? List.of() : scheduler.delaysFrom(from);
-                return d.size() >= RETRIES_SHOWN ? Optional.of(d) : Optional.empty();
-              },
-              WAIT,
-              RETRIES_SHOWN + " retries",
-              () -> "retry timers scheduled: " + scheduler.count());
-      out.println(
-          "retries: the resolver waited "
-              + retries.subList(0, RETRIES_SHOWN).stream()
-                  .map(Durations::format)
-                  .collect(Collectors.joining(", "))
-              + " after failures 1 to "
-              + RETRIES_SHOWN
-              + " (backoff: "
-              + Durations.format(BACKOFF.initial())
-              + " doubling, +/-"
-              + Math.round(BACKOFF.randomization() * 100)
-              + " %, at most "
-              + Durations.format(BACKOFF.max())
-              + ")");
-      EndpointSet kept = web.current().orElseThrow();
-      out.println(
-          "watch:   keeps the last good list (revision "
-              + kept.revision()
-              + "), stale for "
-              + Durations.format(web.staleness())
-              + " and counting; the balancers keep picking from it");
-      cluster.setReady("shop", "web-1", true);
-      cluster.deletePod("shop", "web-3");
-      out.println(
-          "cluster: meanwhile web-1 is ready again and web-3 is gone; the client cannot tell");
-      owners = charts(web, sticky, kept, shown, owners);
-      pause();
-
-      heading("The DNS server is back");
-      dns.restart();
-      out.println("dns:     answering again on " + hostPort(dns));
-      next =
-          change(
-              web,
-              shown,
-              s -> has(s, "web-1") && web.lastError().isEmpty(),
-              "web with web-1 again and no error",
-              "at its next retry");
-      out.println(
-          "watch:   error cleared; staleness "
-              + Durations.format(web.staleness())
-              + "; what changed during the outage arrives in one update");
-      charts(web, sticky, next, shown, owners);
-      pause();
+      clusterChange(
+          "Scale up: web from 3 to 5 pods",
+          () -> cluster.scale("shop", "web", 5),
+          () -> List.of("scaled shop/web to 5 pods; web-3 and web-4 start ready"),
+          s -> s.size() == 5,
+          "web with 5 endpoints");
+      clusterChange(
+          "A pod turns unready: web-1 fails its readiness probe",
+          () -> cluster.setReady("shop", "web-1", false),
+          () ->
+              List.of(
+                  "shop/web-1 Ready=false; " + slice(cluster, "web-1"),
+                  "DNS publishes ready endpoints only, so web-1 leaves the answer"),
+          s -> s.size() == 4 && !has(s, "web-1"),
+          "web without web-1");
+      clusterChange(
+          "A pod terminates: web-3 is shutting down",
+          () -> cluster.startTerminating("shop", "web-3"),
+          () ->
+              List.of(
+                  "shop/web-3 terminating; " + slice(cluster, "web-3"),
+                  "new calls should go elsewhere, so DNS drops it"),
+          s -> s.size() == 3 && !has(s, "web-3"),
+          "web without web-3");
+      outage(cluster, dns, scheduler);
+      recovery(dns);
     }
   }
 
-  private static String refreshNote() {
-    return "at its next refresh (TTL " + Durations.format(TTL) + ")";
+  /** A step where the cluster changes and the watch follows at its next refresh. */
+  private void clusterChange(
+      String title,
+      Runnable change,
+      Supplier<List<String>> told,
+      Predicate<EndpointSet> seen,
+      String what)
+      throws InterruptedException {
+    heading(title);
+    change.run();
+    List<String> lines = told.get();
+    for (int i = 0; i < lines.size(); i++) {
+      out.println((i == 0 ? "cluster: " : "         ") + lines.get(i));
+    }
+    show(change(seen, what, "at its next refresh (TTL " + Durations.format(TTL) + ")"));
+    pause();
+  }
+
+  private void outage(FakeCluster cluster, FakeDnsServer dns, RecordingScheduler scheduler)
+      throws InterruptedException {
+    heading("The DNS server goes down");
+    long down = System.nanoTime();
+    outage.set(true);
+    dns.stop();
+    out.println("dns:     stopped; nothing answers on " + hostPort(dns) + " any more");
+    ResolutionError error =
+        signal.await(
+            () -> Optional.ofNullable(outageError.get()),
+            WAIT,
+            "a failure reported by the watch",
+            this::state);
+    failures++;
+    out.println("watch:   failed " + since(down) + " later, at its next refresh:");
+    out.println("         " + error.kind() + ": " + error.message());
+    List<Duration> retries =
+        signal.await(
+            () -> {
+              int from = retriesFrom.get();
+              List<Duration> d = from < 0 ? List.of() : scheduler.delaysFrom(from);
+              return d.size() >= RETRIES_SHOWN ? Optional.of(d) : Optional.empty();
+            },
+            WAIT,
+            RETRIES_SHOWN + " retries",
+            () -> "retry timers scheduled: " + scheduler.count());
+    out.println(
+        "retries: the resolver waited "
+            + retries.subList(0, RETRIES_SHOWN).stream()
+                .map(Durations::format)
+                .collect(Collectors.joining(", "))
+            + " after failures 1 to "
+            + RETRIES_SHOWN
+            + " (backoff: "
+            + Durations.format(BACKOFF.initial())
+            + " doubling, +/-"
+            + Math.round(BACKOFF.randomization() * 100)
+            + " %, at most "
+            + Durations.format(BACKOFF.max())
+            + ")");
+    EndpointSet kept = web.current().orElseThrow();
+    out.println(
+        "watch:   keeps the last good list (revision "
+            + kept.revision()
+            + "), stale for "
+            + Durations.format(web.staleness())
+            + " and counting; the balancers keep picking from it");
+    cluster.setReady("shop", "web-1", true);
+    cluster.deletePod("shop", "web-3");
+    out.println(
+        "cluster: meanwhile web-1 is ready again and web-3 is gone; the client cannot tell");
+    show(kept);
+    pause();
+  }
+
+  private void recovery(FakeDnsServer dns) throws InterruptedException {
+    heading("The DNS server is back");
+    dns.restart();
+    out.println("dns:     answering again on " + hostPort(dns));
+    EndpointSet back =
+        change(
+            s -> has(s, "web-1") && web.lastError().isEmpty(),
+            "web with web-1 again and no error",
+            "at its next retry");
+    out.println(
+        "watch:   error cleared; staleness "
+            + Durations.format(web.staleness())
+            + "; what changed during the outage arrives in one update");
+    show(back);
+    pause();
   }
 
   private static String hostPort(FakeDnsServer dns) {
@@ -383,20 +395,16 @@ final class Demo {
   }
 
   /**
-   * Waits for the watch to show a snapshot matching {@code condition}, then prints how long it took
-   * ({@code why} it took that long) and the diff from {@code before}.
+   * Waits for the watch to deliver a snapshot newer than the one shown that matches {@code
+   * condition}, then prints how long it took ({@code why} it took that long) and the diff.
    */
-  private EndpointSet change(
-      ServiceWatch web,
-      EndpointSet before,
-      Predicate<EndpointSet> condition,
-      String what,
-      String why)
+  private EndpointSet change(Predicate<EndpointSet> condition, String what, String why)
       throws InterruptedException {
     long t0 = System.nanoTime();
-    EndpointSet now = await(web, s -> s.revision() > before.revision() && condition.test(s), what);
+    long before = shown.revision();
+    EndpointSet now = await(s -> s.revision() > before && condition.test(s), what);
     changes++;
-    EndpointDiff diff = EndpointDiff.between(before, now);
+    EndpointDiff diff = EndpointDiff.between(shown, now);
     out.println(
         "watch:   revision "
             + now.revision()
@@ -416,13 +424,13 @@ final class Demo {
    * the demo's listener comes after the sticky balancer's, so when it has a snapshot, so has the
    * balancer.
    */
-  private EndpointSet await(ServiceWatch web, Predicate<EndpointSet> condition, String what)
+  private EndpointSet await(Predicate<EndpointSet> condition, String what)
       throws InterruptedException {
     return signal.await(
-        () -> Optional.ofNullable(delivered.get()).filter(condition), WAIT, what, () -> state(web));
+        () -> Optional.ofNullable(delivered.get()).filter(condition), WAIT, what, this::state);
   }
 
-  private static String state(ServiceWatch web) {
+  private String state() {
     return "watch: "
         + web.current().map(EndpointSet::summary).orElse("no list yet")
         + ", last error: "
@@ -430,15 +438,10 @@ final class Demo {
   }
 
   /**
-   * Prints the list and both charts for {@code set}; for sticky, the keys moved since {@code
-   * before}. Returns the sticky owners.
+   * Prints {@code set} as the live list and both charts; for sticky, the keys moved since the list
+   * shown before. It becomes the list shown.
    */
-  private Map<String, InetSocketAddress> charts(
-      ServiceWatch web,
-      Balancer sticky,
-      EndpointSet set,
-      EndpointSet before,
-      Map<String, InetSocketAddress> ownersBefore) {
+  private void show(EndpointSet set) {
     out.println("live list: " + EndpointText.counts(set));
     set.endpoints().forEach(e -> out.println("  " + EndpointText.line(e)));
     PickStats.Distribution random;
@@ -452,17 +455,15 @@ final class Demo {
         String.format(
             Locale.ROOT, "sticky, %,d calls over %,d keys:", settings.calls(), settings.keys()));
     PickStats.chart(set, keyed, settings.width(), settings.glyph(), "  ").forEach(out::println);
-    if (ownersBefore != null) {
+    if (owners != null) {
       out.println(
           "  "
               + PickStats.moves(
-                      ownersBefore,
-                      keyed.owners(),
-                      PickStats.eligible(before),
-                      PickStats.eligible(set))
+                      owners, keyed.owners(), PickStats.eligible(shown), PickStats.eligible(set))
                   .describe());
     }
-    return keyed.owners();
+    owners = keyed.owners();
+    shown = set;
   }
 
   private static boolean has(EndpointSet set, String hostname) {

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -42,33 +43,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--slow", description = "Pause 4 s after each step (as --step-delay 4s).")
   boolean slow;
 
-  @Option(
-      names = "--keys",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description = "Sticky keys (default: ${DEFAULT-VALUE}).")
-  int keys;
-
-  @Option(
-      names = "--calls",
-      paramLabel = "M",
-      defaultValue = "10000",
-      description = "Picks per chart (default: ${DEFAULT-VALUE}).")
-  int calls;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "SEED",
-      defaultValue = "1",
-      description = "Seed of the random picks (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--width",
-      paramLabel = "COLUMNS",
-      defaultValue = "30",
-      description = "The longest bar, in characters (default: ${DEFAULT-VALUE}).")
-  int width;
+  @Mixin PickOptions picks;
 
   @Override
   public Integer call() throws InterruptedException {
@@ -76,36 +51,22 @@ final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(
           spec.commandLine(), "--slow and --step-delay: both given (expected: one of them)");
     }
-    check("--keys", keys, 1, 1_000_000);
-    check("--calls", calls, 1, 10_000_000);
-    check("--width", width, 1, 500);
+    picks.check();
     Duration pause = slow ? SLOW : stepDelay == null ? Duration.ZERO : stepDelay;
     // The demo says itself what the SDK would warn about (a ClusterIP target); keep stderr quiet.
     Logging.level("dev.discovery.k8s.internal.DnsResolver", "error", parent.verbose);
     PrintWriter out = spec.commandLine().getOut();
     try {
-      new Demo(out, new Demo.Settings(pause, keys, calls, seed, width, Terminal.barGlyph())).run();
+      new Demo(
+              out,
+              new Demo.Settings(
+                  pause, picks.keys, picks.calls, picks.seed, picks.width, Terminal.barGlyph()))
+          .run();
       return ExitCodes.OK;
     } catch (Signal.NotMet e) {
       out.flush();
       spec.commandLine().getErr().println("discovery: demo: " + e.getMessage());
       return ExitCodes.INTERNAL;
-    }
-  }
-
-  private void check(String option, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "Invalid value for option '"
-              + option
-              + "': "
-              + value
-              + " (expected: "
-              + min
-              + ".."
-              + max
-              + ")");
     }
   }
 }

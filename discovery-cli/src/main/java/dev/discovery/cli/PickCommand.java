@@ -11,15 +11,10 @@ import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,7 +31,8 @@ import picocli.CommandLine.Spec;
       "Show where a policy (random, sticky) sends calls, as a bar chart per endpoint.",
       "Resolves TARGET, makes --calls picks with the SDK's balancer and shows how they spread across"
           + " the endpoints as a bar chart. With sticky, call i uses key-(i mod --keys).",
-      "With --changes or --duration it keeps watching: after each change of the endpoint list it"
+      "With --changes or --duration it keeps watching (else it picks once): after each change of"
+          + " the endpoint list it"
           + " prints the diff, the new distribution and, for sticky, how many keys moved (and"
           + " whether they had to: their endpoint is gone, or they went to a new one)."
     })
@@ -44,6 +40,10 @@ final class PickCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Mixin SourceOptions source;
+
+  @Mixin PickOptions picks;
+
+  @Mixin Bounds bounds;
 
   @Parameters(
       paramLabel = "TARGET",
@@ -57,58 +57,11 @@ final class PickCommand implements Callable<Integer> {
       description = "random, sticky, or another installed policy (default: ${DEFAULT-VALUE}).")
   String policy;
 
-  @Option(
-      names = "--keys",
-      paramLabel = "N",
-      defaultValue = "1000",
-      description = "How many distinct keys sticky calls use (default: ${DEFAULT-VALUE}).")
-  int keys;
-
-  @Option(
-      names = "--calls",
-      paramLabel = "M",
-      defaultValue = "10000",
-      description = "How many picks per distribution (default: ${DEFAULT-VALUE}).")
-  int calls;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "SEED",
-      defaultValue = "1",
-      description =
-          "The seed of random's picks, for repeatable charts (default: ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(
-      names = "--changes",
-      paramLabel = "N",
-      defaultValue = "0",
-      description = "Keep watching until N changes have been shown (default: 0, pick once).")
-  int changes;
-
-  @Option(
-      names = "--duration",
-      paramLabel = "DURATION",
-      converter = SourceOptions.DurationConverter.class,
-      description =
-          "Keep watching for this long (default: pick once; with --changes, whichever ends"
-              + " first).")
-  Duration duration;
-
-  @Option(
-      names = "--width",
-      paramLabel = "COLUMNS",
-      defaultValue = "40",
-      description = "The longest bar, in characters (default: ${DEFAULT-VALUE}).")
-  int width;
-
   @Override
   public Integer call() throws InterruptedException {
     Target t = source.target(target);
-    positive("--keys", keys, 1, 1_000_000);
-    positive("--calls", calls, 1, 100_000_000);
-    positive("--changes", changes, 0, 1_000_000);
-    positive("--width", width, 1, 500);
+    picks.check();
+    bounds.check();
     PickerFactory factory = factory();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
@@ -123,55 +76,41 @@ final class PickCommand implements Callable<Integer> {
       }
       // The balancer subscribes first, so it has every change before this command hears of it.
       Balancer balancer = watch.balancer(factory);
-      BlockingQueue<WatchPrinter.Timed> events = new LinkedBlockingQueue<>();
-      watch.subscribe(e -> events.add(new WatchPrinter.Timed(clock.instant(), e)));
-      List<String> keyList = factory.keyed() ? PickStats.keys(keys) : List.of();
+      EventStream events = new EventStream(clock, bounds.duration);
+      watch.subscribe(events);
+      List<String> keys = factory.keyed() ? PickStats.keys(picks.keys) : List.of();
       EndpointSet set = answer.set();
       out.println(t + ": " + WatchPrinter.describe(set));
       out.println(
           "policy "
               + balancer.policy()
               + ": "
-              + String.format(Locale.ROOT, "%,d", calls)
+              + String.format(Locale.ROOT, "%,d", picks.calls)
               + " calls"
-              + (keyList.isEmpty()
-                  ? (factory.name().equals("random") ? ", seed " + seed : "")
-                  : " over " + keys + " keys (key-0 .. key-" + (keys - 1) + ")"));
-      PickStats.Distribution last = distribution(out, err, balancer, set, keyList, glyph);
-      if (last == null && changes == 0 && duration == null) {
-        return ExitCodes.FAILED;
-      }
-      if (changes == 0 && duration == null) {
-        return ExitCodes.OK;
+              + (keys.isEmpty()
+                  ? (factory.name().equals("random") ? ", seed " + picks.seed : "")
+                  : " over " + picks.keys + " keys (key-0 .. key-" + (picks.keys - 1) + ")"));
+      PickStats.Distribution last = distribution(out, err, balancer, set, keys, glyph);
+      if (bounds.none()) {
+        return last == null ? ExitCodes.FAILED : ExitCodes.OK;
       }
       WatchPrinter printer = new WatchPrinter(out, false, clock.getZone());
-      Instant deadline = duration == null ? null : clock.instant().plus(duration);
       int shown = 0;
-      while (changes == 0 || shown < changes) {
-        WatchPrinter.Timed e;
-        if (deadline == null) {
-          e = events.take();
-        } else {
-          long left = Duration.between(clock.instant(), deadline).toMillis();
-          e = left <= 0 ? null : events.poll(left, TimeUnit.MILLISECONDS);
-        }
-        if (e == null) {
-          break;
-        }
+      EventStream.Timed e;
+      while (!bounds.reached(shown) && (e = events.next()) != null) {
         if (e.event() instanceof WatchEvent.Changed c && c.previous() == null) {
           if (c.current().revision() == set.revision()) {
             continue; // the replay of the list shown above
           }
           // changed between the first answer and the subscription
-          e = new WatchPrinter.Timed(e.at(), new WatchEvent.Changed(c.target(), set, c.current()));
+          e = new EventStream.Timed(e.at(), new WatchEvent.Changed(c.target(), set, c.current()));
         }
         out.println();
         printer.print(e);
         if (e.event() instanceof WatchEvent.Changed c) {
           shown++;
-          PickStats.Distribution now =
-              distribution(out, err, balancer, c.current(), keyList, glyph);
-          if (now != null && last != null && !keyList.isEmpty()) {
+          PickStats.Distribution now = distribution(out, err, balancer, c.current(), keys, glyph);
+          if (now != null && last != null && !keys.isEmpty()) {
             out.println(
                 "  "
                     + PickStats.moves(
@@ -196,11 +135,11 @@ final class PickCommand implements Callable<Integer> {
       PrintWriter err,
       Balancer balancer,
       EndpointSet set,
-      List<String> keyList,
+      List<String> keys,
       char glyph) {
     try {
-      PickStats.Distribution d = PickStats.run(balancer, set, calls, keyList);
-      PickStats.chart(set, d, width, glyph, "  ").forEach(out::println);
+      PickStats.Distribution d = PickStats.run(balancer, set, picks.calls, keys);
+      PickStats.chart(set, d, picks.width, glyph, "  ").forEach(out::println);
       return d;
     } catch (NoEndpointAvailableException e) {
       err.println("discovery: " + e.getMessage());
@@ -211,29 +150,13 @@ final class PickCommand implements Callable<Integer> {
   private PickerFactory factory() {
     try {
       return switch (policy.toLowerCase(Locale.ROOT)) {
-        case "random" -> Balancers.random(new Random(seed));
+        case "random" -> Balancers.random(new Random(picks.seed));
         case "sticky" -> Balancers.sticky();
         default -> Balancers.byName(policy);
       };
     } catch (IllegalArgumentException e) {
       throw new ParameterException(
           spec.commandLine(), "Invalid value for option '--policy': " + e.getMessage());
-    }
-  }
-
-  private void positive(String option, int value, int min, int max) {
-    if (value < min || value > max) {
-      throw new ParameterException(
-          spec.commandLine(),
-          "Invalid value for option '"
-              + option
-              + "': "
-              + value
-              + " (expected: "
-              + min
-              + ".."
-              + max
-              + ")");
     }
   }
 }

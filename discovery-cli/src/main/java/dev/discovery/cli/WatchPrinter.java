@@ -29,11 +29,8 @@ final class WatchPrinter {
     this.zone = zone;
   }
 
-  /** An event and when it arrived. */
-  record Timed(Instant at, WatchEvent event) {}
-
   /** Prints {@code e}; returns the diff for a change ({@code null} for other events). */
-  EndpointDiff print(Timed e) {
+  EndpointDiff print(EventStream.Timed e) {
     String time = TIME.format(e.at().atZone(zone));
     if (e.event() instanceof WatchEvent.Changed c) {
       EndpointDiff diff = EndpointDiff.between(c.previous(), c.current());
@@ -98,7 +95,7 @@ final class WatchPrinter {
     return null;
   }
 
-  private Map<String, Object> base(Timed e, String event) {
+  private Map<String, Object> base(EventStream.Timed e, String event) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("time", e.at().toString());
     m.put("event", event);

@@ -2,42 +2,13 @@ package dev.discovery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.discovery.testkit.FakeCluster;
-import dev.discovery.testkit.FakeDnsServer;
-import dev.discovery.testkit.Pod;
-import dev.discovery.testkit.Service;
-import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code discovery pick}, run as a process against a FakeDnsServer. */
-class PickIT {
-  private final FakeCluster cluster = FakeCluster.create();
-  private FakeDnsServer dns;
-
-  @BeforeEach
-  void start() {
-    cluster.apply(
-        Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
-    cluster.scale(
-        Pod.builder("shop", "web")
-            .label("app", "web")
-            .containerPort("grpc", 50051)
-            .subdomain("web")
-            .build(),
-        3);
-    dns = FakeDnsServer.builder(cluster).ttl(Duration.ofSeconds(1)).start();
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
-  }
-
+class PickIT extends WithShopDns {
   private static List<String> bars(List<String> out) {
     return out.stream().filter(l -> l.matches("  127\\.\\S+:50051  web-\\d  .*%.*")).toList();
   }
@@ -103,6 +74,16 @@ class PickIT {
         .isEqualTo(
             "Invalid value for option '--policy': policy: \"round-robin\" (expected one of:"
                 + " random, sticky)");
+  }
+
+  @Test
+  void pick_keysOutOfRange_isAUsageError_exitCode2() {
+    Cli.Result r =
+        Cli.run("pick", dns.target("web.shop:grpc"), "--policy", "sticky", "--keys", "0");
+
+    assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.USAGE);
+    assertThat(r.err().get(0))
+        .isEqualTo("Invalid value for option '--keys': 0 (expected: 1..1000000)");
   }
 
   private static long calls(String bar) {

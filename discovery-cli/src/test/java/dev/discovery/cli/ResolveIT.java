@@ -3,55 +3,16 @@ package dev.discovery.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.discovery.testkit.FakeCluster;
-import dev.discovery.testkit.FakeDnsServer;
-import dev.discovery.testkit.Pod;
-import dev.discovery.testkit.Service;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code discovery resolve}, run as a process against a FakeDnsServer on loopback. */
-class ResolveIT {
-  private final FakeCluster cluster = FakeCluster.create();
-  private FakeDnsServer dns;
-  private String server;
-
-  @BeforeEach
-  void start() {
-    cluster.apply(
-        Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
-    cluster.scale(
-        Pod.builder("shop", "web")
-            .label("app", "web")
-            .containerPort("grpc", 50051)
-            .subdomain("web")
-            .build(),
-        3);
-    cluster.apply(
-        Service.clusterIp("shop", "api").selector("app", "web").port("grpc", 443, "grpc").build());
-    dns = FakeDnsServer.start(cluster);
-    server = "127.0.0.1:" + dns.port();
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
-  }
-
-  private List<String> podIps() {
-    return cluster.pods("shop").stream()
-        .map(p -> p.ips().get(0).getHostAddress())
-        .sorted()
-        .toList();
-  }
-
+class ResolveIT extends WithShopDns {
   @Test
   void resolve_headless_printsKindSourceWithReason_ttl_andTheEndpointTable() {
-    Cli.Result r = Cli.run("resolve", "web.shop:grpc", "--dns-server", server);
+    Cli.Result r = Cli.run("resolve", "web.shop:grpc", "--dns-server", shop.server());
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.out())
@@ -61,13 +22,13 @@ class ResolveIT {
             "source     dns (API source not installed)",
             "endpoints  3 endpoints, 3 ready");
     assertThat(r.stdout())
-        .containsPattern("resolved   \\S+Z  revision 1  ttl 5 s  staleness \\d+ ms");
+        .containsPattern("resolved   \\S+Z  revision 1  ttl 1 s  staleness \\d+ ms");
     assertThat(r.out())
         .contains("ADDRESS    PORT   HOSTNAME  ZONE  NODE  READY  SERVING  TERM")
         .contains(
-            podIps().get(0) + "  50051  web-0     -     -     yes    yes      no",
-            podIps().get(1) + "  50051  web-1     -     -     yes    yes      no",
-            podIps().get(2) + "  50051  web-2     -     -     yes    yes      no");
+            shop.webIps().get(0) + "  50051  web-0     -     -     yes    yes      no",
+            shop.webIps().get(1) + "  50051  web-1     -     -     yes    yes      no",
+            shop.webIps().get(2) + "  50051  web-2     -     -     yes    yes      no");
     assertThat(r.err()).isEmpty();
   }
 
@@ -80,14 +41,16 @@ class ResolveIT {
     assertThat(json)
         .containsEntry("target", dns.target("web.shop:grpc"))
         .containsEntry("kind", "HEADLESS")
-        .containsEntry("ttlSeconds", 5.0);
+        .containsEntry("ttlSeconds", 1.0);
     assertThat(json.get("source"))
         .asInstanceOf(InstanceOfAssertFactories.MAP)
         .containsEntry("name", "dns")
         .containsEntry("reason", null);
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> endpoints = (List<Map<String, Object>>) json.get("endpoints");
-    assertThat(endpoints).extracting(e -> e.get("address")).containsExactlyElementsOf(podIps());
+    assertThat(endpoints)
+        .extracting(e -> e.get("address"))
+        .containsExactlyElementsOf(shop.webIps());
     assertThat(endpoints)
         .extracting(e -> e.get("hostname"))
         .containsExactly("web-0", "web-1", "web-2");
@@ -103,7 +66,7 @@ class ResolveIT {
 
   @Test
   void resolve_namespaceOption_appliesToABareServiceName() {
-    Cli.Result r = Cli.run("resolve", "web:grpc", "-n", "shop", "--dns-server", server);
+    Cli.Result r = Cli.run("resolve", "web:grpc", "-n", "shop", "--dns-server", shop.server());
 
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.out()).contains("kind       HEADLESS", "endpoints  3 endpoints, 3 ready");
@@ -111,7 +74,7 @@ class ResolveIT {
 
   @Test
   void resolve_clusterIp_showsTheVirtualIp_andTheSdkWarnsOnStderr() {
-    Cli.Result r = Cli.run("resolve", "api.shop:grpc", "--dns-server", server);
+    Cli.Result r = Cli.run("resolve", "api.shop:grpc", "--dns-server", shop.server());
 
     assertThat(r.exit()).as("%s", r).isZero();
     String vip = cluster.service("shop", "api").orElseThrow().clusterIps().get(0).getHostAddress();
@@ -127,7 +90,7 @@ class ResolveIT {
 
   @Test
   void resolve_unknownService_isNotFound_exitCode1_oneLine() {
-    Cli.Result r = Cli.run("resolve", "nope.shop:grpc", "--dns-server", server);
+    Cli.Result r = Cli.run("resolve", "nope.shop:grpc", "--dns-server", shop.server());
 
     assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.FAILED);
     assertThat(r.out()).isEmpty();
@@ -139,7 +102,7 @@ class ResolveIT {
 
   @Test
   void resolve_badTarget_printsTheSpecificErrorAndUsage_exitCode2() {
-    Cli.Result r = Cli.run("resolve", "web.shop:99999", "--dns-server", server);
+    Cli.Result r = Cli.run("resolve", "web.shop:99999", "--dns-server", shop.server());
 
     assertThat(r.exit()).as("%s", r).isEqualTo(ExitCodes.USAGE);
     assertThat(r.err().get(0))

@@ -3,47 +3,15 @@ package dev.discovery.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.discovery.testkit.FakeCluster;
-import dev.discovery.testkit.FakeDnsServer;
-import dev.discovery.testkit.Pod;
-import dev.discovery.testkit.Service;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.InstanceOfAssertFactories;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code discovery watch}, run as a process against a FakeDnsServer whose cluster changes. */
-class WatchIT {
+class WatchIT extends WithShopDns {
   private static final String TIME = "\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d  ";
-  private final FakeCluster cluster = FakeCluster.create();
-  private FakeDnsServer dns;
-
-  @BeforeEach
-  void start() {
-    cluster.apply(
-        Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
-    cluster.scale(
-        Pod.builder("shop", "web")
-            .label("app", "web")
-            .containerPort("grpc", 50051)
-            .subdomain("web")
-            .build(),
-        3);
-    dns = FakeDnsServer.builder(cluster).ttl(Duration.ofSeconds(1)).start();
-  }
-
-  @AfterEach
-  void stop() {
-    dns.close();
-  }
-
-  private String ipOf(String pod) {
-    return cluster.pod("shop", pod).orElseThrow().ips().get(0).getHostAddress();
-  }
 
   @Test
   void watch_printsTheList_thenTimeStampedDiffsOfClusterChanges_untilKilled() {
@@ -54,18 +22,19 @@ class WatchIT {
 
       cluster.scale("shop", "web", 4);
       w.awaitOut(
-          "web-3 added", out -> out.stream().anyMatch(l -> l.contains("+ " + ipOf("web-3"))));
+          "web-3 added", out -> out.stream().anyMatch(l -> l.contains("+ " + shop.ipOf("web-3"))));
       cluster.startTerminating("shop", "web-0");
       w.awaitOut(
-          "web-0 removed", out -> out.stream().anyMatch(l -> l.contains("- " + ipOf("web-0"))));
+          "web-0 removed",
+          out -> out.stream().anyMatch(l -> l.contains("- " + shop.ipOf("web-0"))));
 
       List<String> out = w.out();
       assertThat(out)
           .anyMatch(l -> l.matches(TIME + "changed    revision 2: 1 added, 3 changed"))
-          .contains("              + " + ipOf("web-3") + ":50051  web-3  ready")
+          .contains("              + " + shop.ipOf("web-3") + ":50051  web-3  ready")
           .contains("              ~ web-0, web-1, web-2: srv.weight 33 -> 25")
           .anyMatch(l -> l.matches(TIME + "changed    revision 3: 1 removed, 3 changed"))
-          .contains("              - " + ipOf("web-0") + ":50051  web-0  ready");
+          .contains("              - " + shop.ipOf("web-0") + ":50051  web-0  ready");
       assertThat(w.err()).singleElement().asString().startsWith("discovery: watching ");
     }
   }
@@ -124,7 +93,7 @@ class WatchIT {
           .asInstanceOf(InstanceOfAssertFactories.LIST)
           .singleElement()
           .asString()
-          .contains("address=" + ipOf("web-1"));
+          .contains("address=" + shop.ipOf("web-1"));
     }
   }
 }

@@ -89,7 +89,11 @@ final class PickCommand implements Callable<Integer> {
               + " calls"
               + (keys.isEmpty()
                   ? (factory.name().equals("random") ? ", seed " + picks.seed : "")
-                  : " over " + picks.keys + " keys (key-0 .. key-" + (picks.keys - 1) + ")"));
+                  : String.format(
+                      Locale.ROOT,
+                      " over %,d keys (key-0 .. key-%d)",
+                      picks.keys,
+                      picks.keys - 1)));
       PickStats.Distribution last = distribution(out, err, balancer, set, keys, glyph);
       if (bounds.none()) {
         return last == null ? ExitCodes.FAILED : ExitCodes.OK;

@@ -1,5 +1,6 @@
 package dev.discovery.api;
 
+import dev.discovery.api.internal.Identities;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,12 +41,7 @@ public record EndpointSet(
 
   /** The canonical endpoint order: IPv4 before IPv6, then address bytes unsigned, then port. */
   public static final Comparator<Endpoint> CANONICAL_ORDER =
-      (a, b) ->
-          compareIdentity(
-              a.address().getAddress().getAddress(),
-              a.port(),
-              b.address().getAddress().getAddress(),
-              b.port());
+      (a, b) -> Identities.compare(a.address(), b.address());
 
   /**
    * @throws IllegalArgumentException if two endpoints share an identity, or the revision is
@@ -62,17 +58,7 @@ public record EndpointSet(
     if (ttl != null && ttl.isNegative()) {
       throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 0)");
     }
-    Endpoint[] sorted = endpoints.toArray(new Endpoint[0]);
-    Arrays.sort(sorted, CANONICAL_ORDER);
-    for (int i = 1; i < sorted.length; i++) {
-      if (sorted[i].sameIdentity(sorted[i - 1])) {
-        throw new IllegalArgumentException(
-            "endpoints: "
-                + sorted[i].hostPort()
-                + " appears twice (expected: each IP and port once)");
-      }
-    }
-    endpoints = List.of(sorted);
+    endpoints = canonical(endpoints);
   }
 
   /** A builder for a snapshot of {@code kind} from {@code source}. */
@@ -145,12 +131,40 @@ public record EndpointSet(
         + (aliases.isEmpty() ? "" : " aliases=" + aliases);
   }
 
-  private static int compareIdentity(byte[] a, int portA, byte[] b, int portB) {
-    if (a.length != b.length) {
-      return Integer.compare(a.length, b.length);
+  /**
+   * The endpoints in canonical order as an immutable list; the list itself when it already is one
+   * (snapshots re-made with a new revision do not sort again).
+   */
+  private static List<Endpoint> canonical(List<Endpoint> endpoints) {
+    List<Endpoint> list = List.copyOf(endpoints); // the same list when already immutable
+    int n = list.size();
+    boolean sorted = true;
+    for (int i = 1; i < n; i++) {
+      int c = CANONICAL_ORDER.compare(list.get(i - 1), list.get(i));
+      if (c == 0) {
+        throw duplicate(list.get(i));
+      }
+      if (c > 0) {
+        sorted = false;
+        break;
+      }
     }
-    int c = Arrays.compareUnsigned(a, b);
-    return c != 0 ? c : Integer.compare(portA, portB);
+    if (sorted) {
+      return list;
+    }
+    Endpoint[] array = list.toArray(new Endpoint[0]);
+    Arrays.sort(array, CANONICAL_ORDER);
+    for (int i = 1; i < array.length; i++) {
+      if (array[i].sameIdentity(array[i - 1])) {
+        throw duplicate(array[i]);
+      }
+    }
+    return List.of(array);
+  }
+
+  private static IllegalArgumentException duplicate(Endpoint e) {
+    return new IllegalArgumentException(
+        "endpoints: " + e.hostPort() + " appears twice (expected: each IP and port once)");
   }
 
   /** Builds an {@link EndpointSet}. */

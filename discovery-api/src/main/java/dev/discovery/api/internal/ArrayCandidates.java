@@ -5,56 +5,72 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 
-/** Candidates backed by arrays in canonical order, with an index by endpoint identity. */
+/**
+ * Candidates backed by arrays in canonical order. Finding an identity is a binary search: no index
+ * to build, nothing allocated.
+ */
 public final class ArrayCandidates<T> implements Candidates<T> {
   private final Object[] items;
   private final Endpoint[] endpoints;
-  private final Map<InetSocketAddress, Integer> indexById;
 
   private ArrayCandidates(Object[] items, Endpoint[] endpoints) {
     this.items = items;
     this.endpoints = endpoints;
-    Map<InetSocketAddress, Integer> index = new HashMap<>(endpoints.length * 2);
-    for (int i = 0; i < endpoints.length; i++) {
-      if (index.put(endpoints[i].address(), i) != null) {
-        throw new IllegalArgumentException(
-            "endpoints: "
-                + endpoints[i].hostPort()
-                + " appears twice (expected: each IP and port once)");
-      }
-    }
-    this.indexById = index;
   }
 
   public static <T> ArrayCandidates<T> of(List<? extends T> items, List<Endpoint> endpoints) {
-    if (items.size() != endpoints.size()) {
+    int n = items.size();
+    if (n != endpoints.size()) {
       throw new IllegalArgumentException(
           "items: "
-              + items.size()
+              + n
               + " for "
               + endpoints.size()
               + " endpoints (expected: one item per endpoint)");
     }
-    if (items.isEmpty()) {
+    if (n == 0) {
       throw new IllegalArgumentException("candidates: empty (expected: at least one)");
     }
-    Integer[] order = new Integer[items.size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    Object[] sortedItems = new Object[n];
+    Endpoint[] sortedEndpoints = new Endpoint[n];
+    for (int i = 0; i < n; i++) {
+      sortedItems[i] = Objects.requireNonNull(items.get(i), "item");
+      sortedEndpoints[i] = Objects.requireNonNull(endpoints.get(i), "endpoint");
     }
-    Arrays.sort(
-        order, (a, b) -> EndpointSet.CANONICAL_ORDER.compare(endpoints.get(a), endpoints.get(b)));
-    Object[] sortedItems = new Object[order.length];
-    Endpoint[] sortedEndpoints = new Endpoint[order.length];
-    for (int i = 0; i < order.length; i++) {
-      sortedItems[i] = java.util.Objects.requireNonNull(items.get(order[i]), "item");
-      sortedEndpoints[i] = java.util.Objects.requireNonNull(endpoints.get(order[i]), "endpoint");
+    if (!isCanonical(sortedEndpoints)) {
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      Endpoint[] in = sortedEndpoints.clone();
+      Object[] inItems = sortedItems.clone();
+      Arrays.sort(order, (a, b) -> EndpointSet.CANONICAL_ORDER.compare(in[a], in[b]));
+      for (int i = 0; i < n; i++) {
+        sortedItems[i] = inItems[order[i]];
+        sortedEndpoints[i] = in[order[i]];
+      }
+    }
+    for (int i = 1; i < n; i++) {
+      if (sortedEndpoints[i].sameIdentity(sortedEndpoints[i - 1])) {
+        throw new IllegalArgumentException(
+            "endpoints: "
+                + sortedEndpoints[i].hostPort()
+                + " appears twice (expected: each IP and port once)");
+      }
     }
     return new ArrayCandidates<>(sortedItems, sortedEndpoints);
+  }
+
+  private static boolean isCanonical(Endpoint[] endpoints) {
+    for (int i = 1; i < endpoints.length; i++) {
+      if (EndpointSet.CANONICAL_ORDER.compare(endpoints[i - 1], endpoints[i]) > 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
@@ -73,10 +89,22 @@ public final class ArrayCandidates<T> implements Candidates<T> {
     return endpoints[index];
   }
 
-  /** The index of the endpoint with identity {@code id}, or -1. Allocates nothing. */
+  /** The index of the endpoint with identity {@code id}, or -1. Allocates nothing for IPv4. */
   public int indexOf(InetSocketAddress id) {
-    Integer i = indexById.get(id);
-    return i == null ? -1 : i;
+    int lo = 0;
+    int hi = endpoints.length - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = Identities.compare(endpoints[mid].address(), id);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
   }
 
   /** The candidates of any implementation as an {@link ArrayCandidates}. */

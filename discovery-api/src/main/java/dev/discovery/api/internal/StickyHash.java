@@ -57,18 +57,20 @@ public final class StickyHash {
     return finish(h);
   }
 
-  /** The hash of an endpoint identity with {@code seed}. */
+  /** The hash of an endpoint identity with {@code seed}. Allocates nothing for IPv4. */
   public static long hashEndpoint(InetSocketAddress address, long seed) {
-    byte[] a = address.getAddress().getAddress();
+    java.net.InetAddress ip = address.getAddress();
     long port = address.getPort();
-    long h = seed + P5 + a.length * P1;
-    if (a.length == 4) {
-      h = step(h, (bigEndian(a, 0, 4)) | (port << 32));
-    } else {
-      h = step(h, bigEndian(a, 0, 8));
-      h = step(h, bigEndian(a, 8, 8));
-      h = step(h, port);
+    if (ip instanceof java.net.Inet4Address) {
+      long h = seed + P5 + 4 * P1;
+      // Inet4Address.hashCode() is the address as a big-endian int.
+      return finish(step(h, (ip.hashCode() & 0xffffffffL) | (port << 32)));
     }
+    byte[] a = ip.getAddress();
+    long h = seed + P5 + a.length * P1;
+    h = step(h, bigEndian(a, 0, 8));
+    h = step(h, bigEndian(a, 8, 8));
+    h = step(h, port);
     return finish(h);
   }
 

@@ -194,11 +194,34 @@ public final class StickyPickerFactory implements PickerFactory {
             (int) Long.remainderUnsigned(StickyHash.hashEndpoint(id, StickyHash.SKIP_SEED), m - 1)
                 + 1;
       }
+      // Fill each endpoint's preferred free slot in turn until the table is full. Small sets (the
+      // usual case) fill a char[] directly, with '\uffff' marking a free slot.
+      int[] position = offset; // each endpoint's next slot in its permutation
+      if (n < 0xffff) {
+        char[] small = new char[m];
+        java.util.Arrays.fill(small, (char) 0xffff);
+        int filled = 0;
+        while (true) {
+          for (int i = 0; i < n; i++) {
+            int c = position[i];
+            while (small[c] != 0xffff) {
+              c += skip[i];
+              if (c >= m) {
+                c -= m;
+              }
+            }
+            small[c] = (char) i;
+            c += skip[i];
+            position[i] = c >= m ? c - m : c;
+            if (++filled == m) {
+              return new MaglevPicker<>(items, m, small, null);
+            }
+          }
+        }
+      }
       int[] table = new int[m];
       java.util.Arrays.fill(table, -1);
-      int[] position = offset; // each endpoint's next slot in its permutation
       int filled = 0;
-      outer:
       while (true) {
         for (int i = 0; i < n; i++) {
           int c = position[i];
@@ -210,23 +233,12 @@ public final class StickyPickerFactory implements PickerFactory {
           }
           table[c] = i;
           c += skip[i];
-          if (c >= m) {
-            c -= m;
-          }
-          position[i] = c;
+          position[i] = c >= m ? c - m : c;
           if (++filled == m) {
-            break outer;
+            return new MaglevPicker<>(items, m, null, table);
           }
         }
       }
-      if (n <= 65536) {
-        char[] small = new char[m];
-        for (int s = 0; s < m; s++) {
-          small[s] = (char) table[s];
-        }
-        return new MaglevPicker<>(items, m, small, null);
-      }
-      return new MaglevPicker<>(items, m, null, table);
     }
 
     private int slot(long hash) {

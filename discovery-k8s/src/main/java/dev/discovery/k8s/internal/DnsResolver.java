@@ -348,20 +348,25 @@ public final class DnsResolver implements Resolver {
                 return walk(order, i + 1, nxdomain, refused);
               }
               if (rcode != Rcode.NOERROR) {
-                return CompletableFuture.failedFuture(
-                    new DnsException(
-                        ResolutionError.unavailable(
-                            "DNS server "
-                                + client.describeServers()
-                                + " answered "
-                                + Rcode.string(rcode)
-                                + " for "
-                                + name
-                                + " (the server is not ready or failing; retrying)")));
+                return serverFailed(rcode, name + "");
               }
               lastHit = name;
               return found(name, p.a, p.b);
             });
+  }
+
+  /** A server error (SERVFAIL and the like): transient, retried with backoff. */
+  private <T> CompletionStage<T> serverFailed(int rcode, String question) {
+    return CompletableFuture.failedFuture(
+        new DnsException(
+            ResolutionError.unavailable(
+                "DNS server "
+                    + client.describeServers()
+                    + " answered "
+                    + Rcode.string(rcode)
+                    + " for "
+                    + question
+                    + " (the server is not ready or failing; retrying)")));
   }
 
   private static int worst(int a, int b) {
@@ -446,16 +451,7 @@ public final class DnsResolver implements Resolver {
       }
     }
     if (srv.getRcode() != Rcode.NOERROR && srv.getRcode() != Rcode.NXDOMAIN) {
-      return CompletableFuture.failedFuture(
-          new DnsException(
-              ResolutionError.unavailable(
-                  "DNS server "
-                      + client.describeServers()
-                      + " answered "
-                      + Rcode.string(srv.getRcode())
-                      + " for "
-                      + srvName
-                      + " SRV")));
+      return serverFailed(srv.getRcode(), srvName + " SRV");
     }
     if (records.isEmpty()) {
       return CompletableFuture.failedFuture(
@@ -557,17 +553,14 @@ public final class DnsResolver implements Resolver {
         .thenCompose(v -> lookupTargets(missing, to, into));
   }
 
-  /** {@code 10-1-2-3.web...} is Kubernetes' name for a pod without a hostname. */
+  /**
+   * The address in a dashed-IP hostname ({@code 10-1-2-3.web...}, {@code fd00--1.web...}: how
+   * Kubernetes DNS names a pod without a hostname), if the first label is one.
+   */
   private static InetAddress dashedAddress(Name target) {
     String label = target.getLabelString(0);
-    if (label.chars().filter(c -> c == '-').count() == 3) {
-      return Addresses.parseLiteral(label.replace('-', '.'));
-    }
-    InetAddress v6 =
-        label.contains("--") || label.chars().filter(c -> c == '-').count() >= 2
-            ? Addresses.parseLiteral(label.replace('-', ':'))
-            : null;
-    return v6 instanceof java.net.Inet6Address ? v6 : null;
+    InetAddress v4 = Addresses.parseLiteral(label.replace('-', '.'));
+    return v4 != null ? v4 : Addresses.parseLiteral(label.replace('-', ':'));
   }
 
   /** One address: the PTR says whether it is the Service's (ClusterIP) or a pod's (headless). */

@@ -1,0 +1,357 @@
+package dev.discovery.grpc.internal;
+
+import dev.discovery.api.Affinity;
+import dev.discovery.api.Balancers;
+import dev.discovery.api.Endpoint;
+import dev.discovery.api.Picker;
+import dev.discovery.api.PickerFactory;
+import dev.discovery.api.internal.AffinityTable;
+import dev.discovery.api.internal.ArrayCandidates;
+import dev.discovery.grpc.DiscoveryGrpc;
+import io.grpc.ChannelLogger;
+import io.grpc.ChannelLogger.ChannelLogLevel;
+import io.grpc.ConnectivityState;
+import io.grpc.ConnectivityStateInfo;
+import io.grpc.EquivalentAddressGroup;
+import io.grpc.LoadBalancer;
+import io.grpc.Status;
+import io.grpc.SynchronizationContext;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One load balancer for every discovery policy: subchannels per endpoint, pickers from the policy's
+ * {@link PickerFactory}.
+ *
+ * <ul>
+ *   <li>Subchannels are reconciled by endpoint identity (IP and port) on each resolution: kept,
+ *       created (and asked to connect), or shut down when their endpoint leaves.
+ *   <li>Only READY subchannels carry calls. An unkeyed policy's picker is built over the READY ones
+ *       on every change of state; a keyed policy's over every eligible endpoint once per resolution
+ *       (see {@link DiscoveryPicker}), and its affinity table, if any, lives as long as the
+ *       balancer so remembered keys survive picker swaps.
+ *   <li>A subchannel that fails (TRANSIENT_FAILURE) or loses its connection (IDLE) leaves rotation
+ *       at once, asks the channel to re-resolve and reconnects (with the subchannel's backoff)
+ *       without waiting for DNS.
+ *   <li>The channel's state: READY if any subchannel is READY; else CONNECTING if any connects;
+ *       else IDLE if any is idle; else TRANSIENT_FAILURE with the last failure. A subchannel that
+ *       failed counts as failing until it is READY again, so retries do not make the state flap.
+ * </ul>
+ *
+ * <p>Everything runs in the channel's synchronization context, except picks.
+ */
+final class DiscoveryLoadBalancer extends LoadBalancer {
+  private final Helper helper;
+  private final SynchronizationContext syncContext;
+  private final ChannelLogger logger;
+  private final PolicyConfig unconfigured;
+  private final Clock clock;
+
+  private final Map<InetSocketAddress, Slot> slots = new HashMap<>();
+  private PolicyConfig config;
+  private KeyedTable keyed; // keyed policies with at least one endpoint
+  private AffinityTable<Slot> affinity; // keyed policies with affinity
+  private int generation;
+  private Status lastFailure; // the last TRANSIENT_FAILURE status of a subchannel
+  private Status emptyStatus; // why there are no endpoints, when there are none
+  private boolean warnedNoHeader;
+  private boolean shutdown;
+
+  DiscoveryLoadBalancer(Helper helper, PolicyConfig unconfigured) {
+    this(helper, unconfigured, Clock.systemUTC());
+  }
+
+  DiscoveryLoadBalancer(Helper helper, PolicyConfig unconfigured, Clock clock) {
+    this.helper = helper;
+    this.syncContext = helper.getSynchronizationContext();
+    this.logger = helper.getChannelLogger();
+    this.unconfigured = unconfigured;
+    this.clock = clock;
+  }
+
+  @Override
+  public boolean canHandleEmptyAddressListFromNameResolution() {
+    return true;
+  }
+
+  @Override
+  public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
+    if (shutdown) {
+      return Status.OK;
+    }
+    configure(resolved.getLoadBalancingPolicyConfig() instanceof PolicyConfig c ? c : unconfigured);
+    Map<InetSocketAddress, EquivalentAddressGroup> groups = new LinkedHashMap<>();
+    Map<InetSocketAddress, Endpoint> endpoints = new HashMap<>();
+    for (EquivalentAddressGroup group : resolved.getAddresses()) {
+      Endpoint e = endpointOf(group);
+      if (e == null) {
+        logger.log(
+            ChannelLogLevel.WARNING,
+            "Ignoring {0}: not an IP socket address (expected: an InetSocketAddress)",
+            group);
+      } else if (groups.putIfAbsent(e.address(), group) == null) {
+        endpoints.put(e.address(), e);
+      }
+    }
+    reconcile(groups, endpoints);
+    if (slots.isEmpty()) {
+      String reason = resolved.getAttributes().get(DiscoveryNameResolver.EMPTY_REASON);
+      emptyStatus =
+          Status.UNAVAILABLE.withDescription(
+              reason != null
+                  ? reason
+                  : helper.getAuthority() + ": name resolution returned no IP address");
+    } else {
+      emptyStatus = null;
+    }
+    rebuildKeyed();
+    updateState();
+    return Status.OK;
+  }
+
+  private void configure(PolicyConfig c) {
+    config = c;
+    PickerFactory factory = c.factory();
+    if (factory.keyed() && c.header() == null && !warnedNoHeader) {
+      warnedNoHeader = true;
+      logger.log(
+          ChannelLogLevel.WARNING,
+          "Policy {0} has no header to take keys from: every call goes to a random READY endpoint"
+              + " (expected: a loadBalancingConfig of {0} that names a header, such as"
+              + " x-session-id)",
+          factory.name());
+    }
+    Affinity a = factory.keyed() ? factory.affinity().orElse(null) : null;
+    if (a == null) {
+      affinity = null;
+    } else if (affinity == null || !affinity.affinity().equals(a)) {
+      affinity = new AffinityTable<>(a, clock);
+    }
+  }
+
+  /** The group's endpoint: the resolver's, else a plain one from its first address. */
+  private static Endpoint endpointOf(EquivalentAddressGroup group) {
+    Endpoint e = group.getAttributes().get(DiscoveryGrpc.ENDPOINT);
+    if (e != null) {
+      return e;
+    }
+    SocketAddress first = group.getAddresses().get(0);
+    if (first instanceof InetSocketAddress a && !a.isUnresolved() && a.getPort() > 0) {
+      return Endpoint.of(a.getAddress(), a.getPort());
+    }
+    return null;
+  }
+
+  private void reconcile(
+      Map<InetSocketAddress, EquivalentAddressGroup> groups,
+      Map<InetSocketAddress, Endpoint> endpoints) {
+    for (Iterator<Slot> it = slots.values().iterator(); it.hasNext(); ) {
+      Slot s = it.next();
+      if (!groups.containsKey(s.id)) {
+        it.remove();
+        s.shutdown();
+      }
+    }
+    for (Map.Entry<InetSocketAddress, EquivalentAddressGroup> g : groups.entrySet()) {
+      Slot s = slots.get(g.getKey());
+      Endpoint e = endpoints.get(g.getKey());
+      if (s != null) {
+        s.endpoint = e;
+        continue;
+      }
+      Subchannel subchannel =
+          helper.createSubchannel(
+              CreateSubchannelArgs.newBuilder()
+                  .setAddresses(g.getValue())
+                  .setAttributes(g.getValue().getAttributes())
+                  .build());
+      Slot created = new Slot(e, subchannel, syncContext);
+      slots.put(created.id, created);
+      subchannel.start(state -> onSubchannelState(created, state));
+      subchannel.requestConnection();
+    }
+  }
+
+  private void onSubchannelState(Slot slot, ConnectivityStateInfo info) {
+    if (shutdown || slots.get(slot.id) != slot) {
+      return; // a state report of a subchannel shut down meanwhile
+    }
+    ConnectivityState before = slot.state;
+    ConnectivityState now = info.getState();
+    slot.state = now;
+    switch (now) {
+      case READY -> slot.failing = false;
+      case TRANSIENT_FAILURE -> {
+        slot.failing = true;
+        lastFailure = info.getStatus();
+        helper.refreshNameResolution();
+      }
+      case IDLE -> {
+        if (before == ConnectivityState.READY) {
+          helper.refreshNameResolution(); // the connection was lost: is the pod still there?
+        }
+        slot.subchannel.requestConnection();
+      }
+      default -> {}
+    }
+    if (before != now) {
+      updateState();
+    }
+  }
+
+  /**
+   * Rebuilds the keyed policy's picker over every endpoint. If the policy fails to build one, keys
+   * are ignored (random among READY) until it succeeds: an older table could pick subchannels that
+   * are shut down.
+   */
+  private void rebuildKeyed() {
+    PickerFactory factory = config.factory();
+    keyed = null;
+    if (!factory.keyed() || slots.isEmpty()) {
+      return;
+    }
+    List<Slot> all = new ArrayList<>(slots.values());
+    ArrayCandidates<Slot> candidates = ArrayCandidates.of(all, endpointsOf(all));
+    try {
+      keyed = new KeyedTable(factory.newPicker(candidates), candidates, ++generation);
+    } catch (RuntimeException e) {
+      logger.log(
+          ChannelLogLevel.ERROR,
+          "Policy {0} failed to build a picker over {1} endpoints ({2}); calls go to a random READY"
+              + " endpoint until it succeeds",
+          factory.name(),
+          all.size(),
+          e);
+    }
+  }
+
+  private static List<Endpoint> endpointsOf(List<Slot> slots) {
+    List<Endpoint> endpoints = new ArrayList<>(slots.size());
+    for (Slot s : slots) {
+      endpoints.add(s.endpoint);
+    }
+    return endpoints;
+  }
+
+  /** Aggregates the subchannels' states and hands the channel a new picker. */
+  private void updateState() {
+    if (slots.isEmpty()) {
+      Status why =
+          emptyStatus != null ? emptyStatus : Status.UNAVAILABLE.withDescription("no endpoints");
+      helper.updateBalancingState(
+          ConnectivityState.TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(why)));
+      return;
+    }
+    List<Slot> ready = new ArrayList<>();
+    boolean connecting = false;
+    boolean idle = false;
+    for (Slot s : slots.values()) {
+      switch (s.aggregateState()) {
+        case READY -> ready.add(s);
+        case CONNECTING -> connecting = true;
+        case IDLE -> idle = true;
+        default -> {}
+      }
+    }
+    ConnectivityState state;
+    PickResult none;
+    if (!ready.isEmpty()) {
+      state = ConnectivityState.READY;
+      none = PickResult.withNoResult();
+    } else if (connecting || idle) {
+      state = connecting ? ConnectivityState.CONNECTING : ConnectivityState.IDLE;
+      none = PickResult.withNoResult();
+    } else {
+      state = ConnectivityState.TRANSIENT_FAILURE;
+      none = PickResult.withError(failureStatus());
+    }
+    Slot[] readySlots = ready.toArray(new Slot[0]);
+    helper.updateBalancingState(state, picker(readySlots, none));
+  }
+
+  private SubchannelPicker picker(Slot[] ready, PickResult none) {
+    if (keyed != null) {
+      return DiscoveryPicker.keyed(keyed, affinity, config.header(), ready, none);
+    }
+    if (ready.length == 0) {
+      return DiscoveryPicker.unkeyed(null, ready, none);
+    }
+    // A keyed policy without a table failed to build one: random meanwhile.
+    PickerFactory factory = config.factory().keyed() ? Balancers.random() : config.factory();
+    List<Slot> items = List.of(ready);
+    ArrayCandidates<Slot> candidates = ArrayCandidates.of(items, endpointsOf(items));
+    Picker<Slot> p;
+    try {
+      p = factory.newPicker(candidates);
+    } catch (RuntimeException e) {
+      logger.log(
+          ChannelLogLevel.ERROR,
+          "Policy {0} failed to build a picker over {1} READY endpoints ({2}); picking at random",
+          factory.name(),
+          ready.length,
+          e);
+      p = Balancers.random().newPicker(candidates);
+    }
+    return DiscoveryPicker.unkeyed(p, ready, none);
+  }
+
+  /** The last failure, said as the channel's: which target, how many endpoints, what failed. */
+  private Status failureStatus() {
+    Status last = lastFailure != null ? lastFailure : Status.UNAVAILABLE;
+    return last.withDescription(
+        helper.getAuthority()
+            + ": none of "
+            + slots.size()
+            + " endpoints is READY; last failure: "
+            + (last.getDescription() != null ? last.getDescription() : last.getCode())
+            + (last.getCause() != null ? " (" + last.getCause() + ")" : ""));
+  }
+
+  @Override
+  public void handleNameResolutionError(Status error) {
+    if (shutdown) {
+      return;
+    }
+    if (slots.isEmpty()) {
+      helper.updateBalancingState(
+          ConnectivityState.TRANSIENT_FAILURE, new FixedResultPicker(PickResult.withError(error)));
+    }
+    // Otherwise the last good endpoints stay in use.
+  }
+
+  @Override
+  public void requestConnection() {
+    for (Slot s : slots.values()) {
+      if (s.state == ConnectivityState.IDLE) {
+        s.subchannel.requestConnection();
+      }
+    }
+  }
+
+  @Override
+  public void shutdown() {
+    shutdown = true;
+    for (Slot s : slots.values()) {
+      s.shutdown();
+    }
+    slots.clear();
+    keyed = null;
+  }
+
+  /** How many subchannels are open (for tests). */
+  int subchannels() {
+    return slots.size();
+  }
+
+  @Override
+  public String toString() {
+    return "DiscoveryLoadBalancer[" + config + ", " + slots.values() + "]";
+  }
+}

@@ -1,0 +1,112 @@
+package dev.discovery.grpc.internal;
+
+import dev.discovery.api.Picker;
+import dev.discovery.api.internal.AffinityTable;
+import io.grpc.LoadBalancer.PickResult;
+import io.grpc.LoadBalancer.PickSubchannelArgs;
+import io.grpc.LoadBalancer.SubchannelPicker;
+import io.grpc.Metadata;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The picker of {@link DiscoveryLoadBalancer}: immutable, lock-free; a pick that lands on a READY
+ * subchannel returns its preallocated {@link PickResult}.
+ *
+ * <ul>
+ *   <li>Unkeyed policy: the policy's picker over the READY subchannels at the time it was built.
+ *   <li>Keyed policy, call with the key header: the key's choice over every eligible endpoint (with
+ *       the affinity table first, if any). If its subchannel is not READY (read live), an IDLE one
+ *       is asked to connect and the key's next deterministic choices are tried; if none of them is
+ *       READY, a READY subchannel chosen from the key's hash.
+ *   <li>Keyed policy, call without the header: a random READY subchannel.
+ * </ul>
+ *
+ * With nothing READY, the call waits (something is connecting) or fails with the last failure.
+ */
+final class DiscoveryPicker extends SubchannelPicker {
+  private final Picker<Slot> readyPicker; // unkeyed: over READY slots; null when none or keyed
+  private final KeyedTable keyed; // keyed policies only
+  private final AffinityTable<Slot> affinity; // or null
+  private final Metadata.Key<String> header; // or null
+  private final Slot[] ready;
+  private final PickResult none;
+
+  private DiscoveryPicker(
+      Picker<Slot> readyPicker,
+      KeyedTable keyed,
+      AffinityTable<Slot> affinity,
+      Metadata.Key<String> header,
+      Slot[] ready,
+      PickResult none) {
+    this.readyPicker = readyPicker;
+    this.keyed = keyed;
+    this.affinity = affinity;
+    this.header = header;
+    this.ready = ready;
+    this.none = none;
+  }
+
+  /** For an unkeyed policy: {@code readyPicker} over {@code ready}, or {@code none} if empty. */
+  static DiscoveryPicker unkeyed(Picker<Slot> readyPicker, Slot[] ready, PickResult none) {
+    return new DiscoveryPicker(
+        ready.length == 0 ? null : readyPicker, null, null, null, ready, none);
+  }
+
+  /** For a keyed policy. */
+  static DiscoveryPicker keyed(
+      KeyedTable keyed,
+      AffinityTable<Slot> affinity,
+      Metadata.Key<String> header,
+      Slot[] ready,
+      PickResult none) {
+    return new DiscoveryPicker(null, keyed, affinity, header, ready, none);
+  }
+
+  @Override
+  public PickResult pickSubchannel(PickSubchannelArgs args) {
+    if (keyed == null) {
+      Picker<Slot> p = readyPicker;
+      return p == null ? none : p.pick().result;
+    }
+    String key = header == null ? null : args.getHeaders().get(header);
+    return key == null ? anyReady() : forKey(key);
+  }
+
+  private PickResult anyReady() {
+    Slot[] r = ready;
+    if (r.length == 0) {
+      return none;
+    }
+    return r[r.length == 1 ? 0 : ThreadLocalRandom.current().nextInt(r.length)].result;
+  }
+
+  private PickResult forKey(String key) {
+    KeyedTable k = keyed;
+    Slot first = affinity != null ? affinity.pick(key, k) : k.picker.pick(key);
+    if (first.isReady()) {
+      return first.result;
+    }
+    first.connectFromPicker();
+    for (int attempt = 1; attempt < k.attempts; attempt++) {
+      Slot s = k.picker.pick(key, attempt);
+      if (s.isReady()) {
+        return s.result;
+      }
+    }
+    Slot[] r = ready;
+    if (r.length == 0) {
+      return none;
+    }
+    Slot s = r[Math.floorMod(key.hashCode(), r.length)];
+    return s.isReady() ? s.result : none;
+  }
+
+  @Override
+  public String toString() {
+    return "DiscoveryPicker["
+        + (keyed == null ? "unkeyed" : "keyed over " + keyed.size())
+        + ", ready="
+        + ready.length
+        + "]";
+  }
+}

@@ -1,0 +1,51 @@
+package dev.discovery.grpc;
+
+import dev.discovery.api.Discovery;
+import dev.discovery.api.Endpoint;
+import dev.discovery.api.Environment;
+import dev.discovery.testkit.FakeResolver;
+import dev.discovery.testkit.FakeTarget;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Pods published through the testkit's {@link FakeResolver}, on a discovery the channels get with
+ * {@link DiscoveryGrpc#DISCOVERY}: changes are pushed at once.
+ */
+final class FakeResolverDirectory implements PodDirectory {
+  final FakeResolver resolver = FakeResolver.create();
+  final FakeTarget web = resolver.target(target());
+  private final Discovery discovery =
+      Discovery.builder().provider(resolver).environment(Environment.empty()).build();
+
+  @Override
+  public String target() {
+    return "fake:///web.shop:grpc";
+  }
+
+  @Override
+  public Discovery discovery() {
+    return discovery;
+  }
+
+  @Override
+  public void publish(List<Pods.Pod> pods) {
+    web.publish(
+        pods.stream().map(p -> Endpoint.of(p.address.getAddress(), p.address.getPort())).toList());
+  }
+
+  @Override
+  public Duration ttl() {
+    return Duration.ZERO;
+  }
+
+  @Override
+  public String name() {
+    return "testkit FakeResolver";
+  }
+
+  @Override
+  public void close() {
+    discovery.close();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.discovery.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.discovery.api.Discovery;
+import dev.discovery.api.ResolverRegistry;
+import dev.discovery.api.ServiceWatch;
+import dev.discovery.testkit.FakeCluster;
+import dev.discovery.testkit.FakeDnsServer;
+import dev.discovery.testkit.Pod;
+import dev.discovery.testkit.Service;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * After close(), no discovery-* thread is left; a library's own threads only from README's list.
+ */
+class ThreadsTest {
+  /** README "Threads": dnsjava keeps one selector thread per JVM for its asynchronous I/O. */
+  static final Set<String> ALLOWED_LIBRARY_THREADS = Set.of("dnsjava NIO selector");
+
+  private static Set<Thread> live() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .collect(Collectors.toSet());
+  }
+
+  @Test
+  void closedDiscovery_leavesOnlyAllowlistedLibraryThreads() throws Exception {
+    Set<Thread> before = live();
+    FakeCluster cluster = FakeCluster.create();
+    cluster.apply(
+        Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
+    cluster.scale(
+        Pod.builder("shop", "web").label("app", "web").containerPort("grpc", 50051).build(), 2);
+    try (FakeDnsServer dns = FakeDnsServer.start(cluster)) {
+      Discovery discovery =
+          Discovery.builder()
+              .environment(DnsFixture.podEnvironment("shop"))
+              .registry(ResolverRegistry.of(new DnsResolverProvider()))
+              .build();
+      ServiceWatch w = discovery.watch(dns.target("web.shop:grpc"));
+      assertThat(w.first().toCompletableFuture().get(10, TimeUnit.SECONDS).size()).isEqualTo(2);
+      discovery.close();
+    }
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              Set<String> left =
+                  live().stream()
+                      .filter(t -> !before.contains(t))
+                      .map(Thread::getName)
+                      .filter(n -> !ALLOWED_LIBRARY_THREADS.contains(n))
+                      .filter(n -> !n.equals("awaitility-thread")) // this test's own poller
+                      .collect(Collectors.toSet());
+              assertThat(left).as("threads left 5 s after close()").isEmpty();
+            });
+  }
+}

@@ -397,6 +397,9 @@ class DnsResolverTest {
     f.advance(Duration.ofSeconds(5));
     ResolutionError error = f.awaitError(w);
     assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message())
+        .contains("DNS server 127.0.0.1:" + f.dns.port())
+        .doesNotContain("null");
     assertThat(w.current()).contains(good);
 
     f.cluster.scale("shop", "web", 4);

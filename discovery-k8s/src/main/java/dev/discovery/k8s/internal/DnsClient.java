@@ -114,8 +114,7 @@ final class DnsClient {
     }
     if (cause instanceof PortUnreachableException || cause instanceof ConnectException) {
       return new DnsException(
-          ResolutionError.unavailable(
-              who + " is unreachable (" + cause.getMessage() + ") for " + what));
+          ResolutionError.unavailable(who + " is unreachable (" + reason(cause) + ") for " + what));
     }
     if (cause instanceof WireParseException) {
       return new DnsException(
@@ -124,10 +123,20 @@ final class DnsClient {
     }
     if (cause instanceof IOException) {
       return new DnsException(
-          ResolutionError.unavailable(who + " failed for " + what + ": " + cause.getMessage()));
+          ResolutionError.unavailable(who + " failed for " + what + ": " + reason(cause)));
     }
     return new DnsException(
         ResolutionError.unavailable(who + " failed for " + what + ": " + cause));
+  }
+
+  /** The exception's message, or what it means when it has none (a port unreachable has none). */
+  private static String reason(Throwable cause) {
+    if (cause.getMessage() != null) {
+      return cause.getMessage();
+    }
+    return cause instanceof PortUnreachableException
+        ? "ICMP port unreachable: nothing listens on that port"
+        : cause.getClass().getSimpleName();
   }
 
   /**

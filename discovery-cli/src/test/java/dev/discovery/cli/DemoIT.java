@@ -1,0 +1,76 @@
+package dev.discovery.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code discovery demo}, run as a process: no cluster, everything in that process. */
+class DemoIT {
+  @Test
+  void demo_playsEveryStep_inUnder30Seconds_andExitsZero() {
+    Cli.Result r = Cli.run("demo");
+
+    assertThat(r.exit()).as("%s", r).isZero();
+    assertThat(r.elapsed()).as("%s", r).isLessThan(Duration.ofSeconds(30));
+    assertThat(r.err()).as("stderr stays quiet: %s", r).isEmpty();
+    List<String> headings = r.out().stream().filter(l -> l.startsWith("== ")).toList();
+    assertThat(headings)
+        .hasSize(8)
+        .satisfies(h -> assertThat(h.get(0)).startsWith("== 1/7  The cluster"))
+        .satisfies(h -> assertThat(h.get(1)).startsWith("== 2/7  Watch web"))
+        .satisfies(h -> assertThat(h.get(2)).startsWith("== 3/7  Scale up"))
+        .satisfies(h -> assertThat(h.get(3)).startsWith("== 4/7  A pod turns unready"))
+        .satisfies(h -> assertThat(h.get(4)).startsWith("== 5/7  A pod terminates"))
+        .satisfies(h -> assertThat(h.get(5)).startsWith("== 6/7  The DNS server goes down"))
+        .satisfies(h -> assertThat(h.get(6)).startsWith("== 7/7  The DNS server is back"))
+        .satisfies(
+            h ->
+                assertThat(h.get(7))
+                    .matches("== done in .*: the watch saw 4 changes and 1 outage, .*"));
+    String out = r.stdout();
+    // every Service shape, as the SDK classifies it through DNS
+    assertThat(out)
+        .containsPattern("  web +ClusterIP \\(headless\\) +3 +web\\.shop:grpc +HEADLESS ")
+        .containsPattern("  api +ClusterIP +2 +api\\.shop:grpc +CLUSTER_IP ")
+        .containsPattern("  front +NodePort +1 +front\\.shop:http +CLUSTER_IP ")
+        .containsPattern(
+            "  db +ExternalName +- +db\\.shop:5432 +EXTERNAL_NAME +127\\.0\\.9\\.9:5432  via"
+                + " db\\.shop\\.svc\\.cluster\\.local -> db\\.example\\.com");
+    // each change seen by the watch, and what sticky did with the keys
+    assertThat(section(r, 2)).contains("2 added").contains("0 from endpoints gone");
+    assertThat(section(r, 3)).contains("1 removed").contains("0 to new endpoints");
+    assertThat(section(r, 4)).contains("1 removed").contains("0 to new endpoints");
+    // the outage: an error, retries, the last good list kept, nothing moved
+    assertThat(section(r, 5))
+        .contains("UNAVAILABLE: DNS server 127.0.0.1:")
+        .containsPattern(
+            "retries: the resolver waited \\d+ ms, \\d+ ms, [\\d.]+ m?s after failures")
+        .contains("keeps the last good list (revision 4)")
+        .contains("live list: 3 endpoints, 3 ready")
+        .contains("keys moved: 0 of 1,000");
+    assertThat(section(r, 6))
+        .contains("revision 5")
+        .contains("1 added")
+        .contains("web-1  ready")
+        .contains("error cleared");
+  }
+
+  /** The output of the step after heading {@code index} (0-based), up to the next heading. */
+  private static String section(Cli.Result r, int index) {
+    List<String> out = r.out();
+    int seen = -1;
+    StringBuilder b = new StringBuilder();
+    for (String l : out) {
+      if (l.startsWith("== ")) {
+        seen++;
+        continue;
+      }
+      if (seen == index) {
+        b.append(l).append('\n');
+      }
+    }
+    return b.toString();
+  }
+}

@@ -125,6 +125,20 @@ class SummaryTest {
   }
 
   @Test
+  void stickyGoal_missedOnASlowerMachine_putsTheBoundInScaleOfTheFloor() throws IOException {
+    JmhJson j = stickyAt10k(25, 100, 100, 0);
+    j.add("RandomPickBenchmark.floor", 1, 6.8, "ns/op", 0.0, "endpoints", "10000");
+
+    Goal g = summary(j).stickyGoal();
+
+    assertThat(g.verdict()).isEqualTo(Verdict.MISSED);
+    assertThat(g.why())
+        .contains("this run's floor is 6.80 ns (1 thread, mean over 1 sizes) against the 3.40 ns")
+        .contains("×2.0 slower")
+        .contains("at that ratio 20 ns is about 40.0 ns here");
+  }
+
+  @Test
   void stickyGoal_lessThanTwiceGuava_isMissed() throws IOException {
     Goal g = summary(stickyAt10k(15, 60, 20, 0)).stickyGoal();
 

@@ -190,6 +190,22 @@ class SummaryTest {
   }
 
   @Test
+  void metGoals_withTheBoundInsideTheirIntervals_sayTheyAreNotConclusive() throws IOException {
+    JmhJson j = build(randomPicks(1.4, 0.0), "sticky", 19, "ms/op");
+
+    Summary s = summary(j);
+
+    assertThat(s.buildGoal().verdict()).isEqualTo(Verdict.MET);
+    assertThat(s.buildGoal().why())
+        .isEqualTo("sticky within the bound but not conclusively: 20 ms lies inside its 99.9% CI");
+    assertThat(s.randomGoal().verdict()).isEqualTo(Verdict.MET);
+    assertThat(s.randomGoal().why())
+        .startsWith("within the bound but not conclusively at ×1.40 at 3 endpoints, 1 thread");
+    assertThat(s.render()).contains("| met (within the bound but not conclusively at ×1.40");
+    assertThat(summary(randomPicks(1.1, 0.0)).randomGoal().why()).isEmpty();
+  }
+
+  @Test
   void timeGoal_boundInsideConfidenceInterval_isFlaggedInconclusive() throws IOException {
     JmhJson j = build(new JmhJson(), "sticky", 21, "ms/op");
 

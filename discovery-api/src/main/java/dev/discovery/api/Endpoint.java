@@ -21,7 +21,7 @@ import java.util.TreeMap;
  * @param ready whether it should receive new calls (Kubernetes: never while terminating)
  * @param serving whether it can serve, regardless of terminating
  * @param terminating whether the pod is shutting down
- * @param attributes more facts from the source (for example {@code srv.weight}), sorted by key
+ * @param attributes more facts from the source, sorted by key (none from the DNS source)
  * @since 0.1
  */
 public record Endpoint(

@@ -21,7 +21,11 @@ public interface ServiceWatch extends AutoCloseable {
   /** The watched target. */
   Target target();
 
-  /** The last good snapshot, or empty before the first successful resolution. */
+  /**
+   * The last good snapshot, or empty before the first successful resolution. It changes after the
+   * watch's listeners and balancers have been given the new snapshot: once a thread sees a snapshot
+   * here, every balancer of the watch picks from it. (Inside a listener, use the event's snapshot.)
+   */
   Optional<EndpointSet> current();
 
   /** The error of the last resolution if it failed; empty once a resolution succeeds again. */

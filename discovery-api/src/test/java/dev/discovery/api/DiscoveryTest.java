@@ -96,7 +96,7 @@ class DiscoveryTest {
         ScriptedProvider.discovery(scheduler, ResolverRegistry.defaultRegistry().with(dns))) {
       ServiceWatch watch = discovery.watch("k8s:///web.shop:grpc");
       ScriptedProvider.Scripted r = dns.only();
-      assertThat(r.target.toString()).isEqualTo("k8s+dns:///web.shop:grpc");
+      assertThat(r.target.toString()).as("the target as written").isEqualTo("k8s:///web.shop:grpc");
       r.publish(ready("10.0.0.1", 80));
       assertThat(watch.current().orElseThrow().source().toString())
           .isEqualTo("scripted (API source not installed)");

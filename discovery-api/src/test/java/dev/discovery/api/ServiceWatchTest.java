@@ -113,6 +113,30 @@ class ServiceWatchTest {
   }
 
   @Test
+  void listenersAndBalancers_getASnapshotBefore_currentShowsIt() {
+    ServiceWatch watch = discovery.watch("fake:///web.shop");
+    Balancer balancer = watch.balancer(Balancers.random());
+    List<String> seenByListener = new ArrayList<>();
+    watch.subscribe(
+        e -> {
+          if (e instanceof WatchEvent.Changed c) {
+            seenByListener.add(
+                c.current().revision()
+                    + " while current() is "
+                    + watch.current().map(EndpointSet::revision).orElse(0L)
+                    + " and the balancer picks "
+                    + balancer.pick().hostPort());
+          }
+        });
+    scripted.only().publish(ready("10.0.0.1", 80));
+    scripted.only().publish(ready("10.0.0.2", 80));
+    assertThat(seenByListener)
+        .containsExactly(
+            "1 while current() is 0 and the balancer picks 10.0.0.1:80",
+            "2 while current() is 1 and the balancer picks 10.0.0.2:80");
+  }
+
+  @Test
   void lateSubscriber_getsTheCurrentSnapshotFirst() {
     ServiceWatch watch = discovery.watch("fake:///web.shop");
     scripted.only().publish(ready("10.0.0.1", 80));

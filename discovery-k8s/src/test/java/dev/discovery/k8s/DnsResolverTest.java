@@ -175,9 +175,13 @@ class DnsResolverTest {
     ServiceWatch w = f.watch("web.shop:grpc");
     f.awaitSet(w, s -> s.size() == 3);
 
+    EndpointSet three = w.current().orElseThrow();
     f.cluster.scale("shop", "web", 5);
     f.advance(Duration.ofSeconds(5));
-    f.awaitSet(w, s -> s.size() == 5);
+    EndpointSet five = f.awaitSet(w, s -> s.size() == 5);
+    assertThat(five.endpoints())
+        .as("scaling up changes no existing endpoint")
+        .containsAll(three.endpoints());
 
     f.cluster.setReady("shop", "web-1", false);
     f.advance(Duration.ofSeconds(5));

@@ -28,8 +28,9 @@ public final class AutoResolverProvider implements ResolverProvider {
     Optional<ResolverProvider> api = registry.provider(Target.K8S_API);
     boolean inCluster = context.environment().variable(IN_CLUSTER_VARIABLE).isPresent();
     if (api.isPresent() && inCluster) {
-      return Resolvers.withSourceReason(
-          api.get().newResolver(st.withScheme(Target.K8S_API), context), "in a cluster");
+      // The delegate gets the target as written (k8s:///...), so its messages name what the user
+      // watched.
+      return Resolvers.withSourceReason(api.get().newResolver(st, context), "in a cluster");
     }
     Optional<ResolverProvider> dns = registry.provider(Target.K8S_DNS);
     if (dns.isEmpty()) {
@@ -39,7 +40,6 @@ public final class AutoResolverProvider implements ResolverProvider {
         api.isEmpty()
             ? "API source not installed"
             : "not in a cluster: " + IN_CLUSTER_VARIABLE + " is not set";
-    return Resolvers.withSourceReason(
-        dns.get().newResolver(st.withScheme(Target.K8S_DNS), context), reason);
+    return Resolvers.withSourceReason(dns.get().newResolver(st, context), reason);
   }
 }

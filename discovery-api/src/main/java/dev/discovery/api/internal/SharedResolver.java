@@ -107,9 +107,11 @@ final class SharedResolver implements Resolver.Listener {
       EndpointSet set = resolved.endpoints();
       if (set.isChangeFrom(before.lastGood)) {
         EndpointSet published = set.withRevision(++revision);
+        // Listeners (balancers among them) first, then current(): once a thread sees a snapshot in
+        // current(), every balancer of the watch already picks from it.
+        notifyAll(new WatchEvent.Changed(target, before.lastGood, published));
         state = new State(published, null, now);
         completeWaiters(published);
-        notifyAll(new WatchEvent.Changed(target, before.lastGood, published));
       } else {
         state = new State(before.lastGood, null, now);
         if (before.error != null) {
@@ -118,13 +120,13 @@ final class SharedResolver implements Resolver.Listener {
       }
     } else if (result instanceof ResolutionResult.Failed failed) {
       ResolutionError error = failed.error();
-      state = new State(before.lastGood, error, before.lastSuccess);
-      if (before.lastGood == null) {
-        failWaiters(error);
-      }
       if (!error.equals(before.error)) {
         log.debug("Resolution of {} failed: {}", target, error);
         notifyAll(new WatchEvent.Failed(target, error, before.lastGood, staleness(now)));
+      }
+      state = new State(before.lastGood, error, before.lastSuccess);
+      if (before.lastGood == null) {
+        failWaiters(error);
       }
     }
   }

@@ -509,12 +509,9 @@ public final class DnsResolver implements Resolver {
               for (SRVRecord s : records) {
                 String hostname = s.getTarget().getLabelString(0);
                 for (InetAddress ip : resolved.getOrDefault(s.getTarget(), List.of())) {
-                  Endpoint e =
-                      Endpoint.builder(ip, s.getPort())
-                          .hostname(hostname)
-                          .attribute("srv.priority", Integer.toString(s.getPriority()))
-                          .attribute("srv.weight", Integer.toString(s.getWeight()))
-                          .build();
+                  // SRV priority and weight are left out: Kubernetes derives the weight from the
+                  // endpoint count, so keeping it would make every scale change every endpoint.
+                  Endpoint e = Endpoint.builder(ip, s.getPort()).hostname(hostname).build();
                   endpoints.putIfAbsent(e.address(), e);
                 }
               }

@@ -50,6 +50,7 @@ import java.util.Map;
 final class DiscoveryLoadBalancer extends LoadBalancer {
   private final Helper helper;
   private final SynchronizationContext syncContext;
+  private boolean stateUpdatePending; // sync context only
   private final ChannelLogger logger;
   private final PolicyConfig unconfigured;
   private final Clock clock;
@@ -202,8 +203,27 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       default -> {}
     }
     if (before != now) {
-      updateState();
+      scheduleStateUpdate();
     }
+  }
+
+  /**
+   * Aggregates state and builds a picker once for all the subchannel reports queued in the
+   * synchronization context: a channel whose N connections turn READY together builds one picker,
+   * not N pickers of growing size.
+   */
+  private void scheduleStateUpdate() {
+    if (stateUpdatePending) {
+      return;
+    }
+    stateUpdatePending = true;
+    syncContext.execute(
+        () -> {
+          stateUpdatePending = false;
+          if (!shutdown) {
+            updateState();
+          }
+        });
   }
 
   /**

@@ -91,6 +91,22 @@ class DiscoveryLoadBalancerTest {
   }
 
   @Test
+  void manySubchannelsTurningReadyTogether_buildOnePicker() {
+    DiscoveryLoadBalancer lb = random();
+    resolve(lb, A, B, C, D);
+    int before = helper.stateUpdates;
+    helper.inContext(
+        () -> {
+          for (InetSocketAddress a : List.of(A, B, C, D)) {
+            helper.subchannel(a).report(ConnectivityState.READY);
+          }
+        });
+    assertThat(helper.stateUpdates - before).as("one update for four reports").isEqualTo(1);
+    assertThat(helper.state).isEqualTo(ConnectivityState.READY);
+    assertThat(picked(400)).containsExactlyInAnyOrder(A, B, C, D);
+  }
+
+  @Test
   void resolve_createsOneSubchannelPerEndpoint_andAsksEachToConnect() {
     DiscoveryLoadBalancer lb = random();
     resolve(lb, A, B, C);

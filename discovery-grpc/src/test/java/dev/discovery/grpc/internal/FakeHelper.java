@@ -36,6 +36,7 @@ final class FakeHelper extends LoadBalancer.Helper {
             throw new AssertionError("uncaught in the synchronization context", e);
           });
   final List<FakeSubchannel> created = new CopyOnWriteArrayList<>();
+  int stateUpdates;
   final RecordingLogger logger = new RecordingLogger();
   volatile ConnectivityState state;
   volatile SubchannelPicker picker;
@@ -56,6 +57,7 @@ final class FakeHelper extends LoadBalancer.Helper {
   @Override
   public void updateBalancingState(ConnectivityState newState, SubchannelPicker newPicker) {
     syncContext.throwIfNotInThisSynchronizationContext();
+    stateUpdates++;
     state = newState;
     picker = newPicker;
   }

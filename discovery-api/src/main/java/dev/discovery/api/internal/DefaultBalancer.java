@@ -72,7 +72,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
     appliedRevision = set.revision();
     List<Endpoint> eligible = set.eligible();
     if (eligible.isEmpty()) {
-      state = State.unavailable(reason(set, watch.error().orElse(null)));
+      state = State.unavailable(reason(set, watch.lastError().orElse(null)));
       return;
     }
     try {

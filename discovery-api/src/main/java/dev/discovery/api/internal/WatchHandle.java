@@ -79,10 +79,6 @@ final class WatchHandle implements ServiceWatch {
     }
   }
 
-  Optional<ResolutionError> error() {
-    return lastError();
-  }
-
   @Override
   public void refresh() {
     shared.refresh();

@@ -147,11 +147,8 @@ final class DefaultBalancer implements Balancer, WatchListener {
     return "Balancer[" + factory + " over " + target + "]";
   }
 
-  /** One snapshot's picker; or why there is none. */
-  static final class State implements AffinityTable.View<Endpoint> {
-    final Picker<Endpoint> picker;
-    final ArrayCandidates<Endpoint> candidates;
-    final int generation;
+  /** One snapshot's picker; or, with no picker, why there is none. */
+  static final class State extends PickerView<Endpoint> {
     final String reason;
 
     State(
@@ -159,9 +156,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
         ArrayCandidates<Endpoint> candidates,
         int generation,
         String reason) {
-      this.picker = picker;
-      this.candidates = candidates;
-      this.generation = generation;
+      super(picker, candidates, generation);
       this.reason = reason;
     }
 
@@ -170,24 +165,8 @@ final class DefaultBalancer implements Balancer, WatchListener {
     }
 
     @Override
-    public int generation() {
-      return generation;
-    }
-
-    @Override
-    public Endpoint find(InetSocketAddress id) {
-      int i = candidates.indexOf(id);
-      return i < 0 ? null : candidates.item(i);
-    }
-
-    @Override
     public InetSocketAddress identity(Endpoint item) {
       return item.address();
-    }
-
-    @Override
-    public Endpoint choose(CharSequence key) {
-      return picker.pick(key);
     }
   }
 }

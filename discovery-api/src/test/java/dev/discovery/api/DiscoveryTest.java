@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -72,6 +73,88 @@ class DiscoveryTest {
     assertThatThrownBy(() -> discovery.watch("static:///127.0.0.1:80"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("discovery: closed (expected: watch before close())");
+  }
+
+  /** A discovery on the threads it starts itself, with {@code provider} as its only source. */
+  private static Discovery onItsOwnThreads(ResolverProvider provider) {
+    return Discovery.builder()
+        .environment(Environment.empty())
+        .registry(ResolverRegistry.of(provider))
+        .build();
+  }
+
+  /**
+   * On the discovery's own threads, close() races the resolver's start: whatever the interleaving,
+   * when close() returns the pending first() has failed saying why and the resolver is closed.
+   */
+  @Test
+  void close_withFirstPending_failsFirst_andClosesTheResolver_beforeReturning() {
+    int runs = 200;
+    int started = 0;
+    for (int i = 0; i < runs; i++) {
+      ScriptedProvider scripted = new ScriptedProvider("fake");
+      Discovery discovery = onItsOwnThreads(scripted);
+      CompletableFuture<EndpointSet> first =
+          discovery.watch("fake:///web.shop").first().toCompletableFuture();
+
+      discovery.close();
+
+      assertThat(first).as("run %d: first() once close() returned", i).isCompletedExceptionally();
+      assertThatThrownBy(first::join)
+          .as("run %d", i)
+          .cause()
+          .isInstanceOf(ResolutionException.class)
+          .hasMessage("watch of fake:///web.shop ended: its Discovery was closed");
+      for (ScriptedProvider.Scripted r : scripted.all()) {
+        assertThat(r.closed).as("run %d: resolver closed once close() returned", i).isTrue();
+        started++;
+      }
+    }
+    System.out.printf(
+        "[figures] close() with first() pending: %d runs, resolver created before close in %d%n",
+        runs, started);
+  }
+
+  @Test
+  void close_fromAListener_closesOtherWatchesAtOnce_andTheListenersRightAfterIt() {
+    ScriptedProvider scripted = new ScriptedProvider("fake");
+    Discovery discovery = onItsOwnThreads(scripted);
+    ServiceWatch web = discovery.watch("fake:///web.shop");
+    CompletableFuture<EndpointSet> api =
+        discovery.watch("fake:///api.shop").first().toCompletableFuture();
+    await() // both resolvers started, on the discovery's threads
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                scripted.all().size() == 2
+                    && scripted.all().stream().allMatch(r -> r.listener != null));
+    ScriptedProvider.Scripted webResolver =
+        scripted.all().stream()
+            .filter(r -> r.target.toString().equals("fake:///web.shop"))
+            .findFirst()
+            .orElseThrow();
+    CompletableFuture<String> seenInListener = new CompletableFuture<>();
+    web.subscribe(
+        event -> {
+          discovery.close();
+          seenInListener.complete(
+              "api first() failed: "
+                  + api.isCompletedExceptionally()
+                  + ", web resolver closed: "
+                  + webResolver.closed);
+        });
+    webResolver.publish(ready("10.0.0.1", 80));
+
+    assertThat(seenInListener)
+        .succeedsWithin(Duration.ofSeconds(30))
+        .isEqualTo("api first() failed: true, web resolver closed: false");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(webResolver.closed).as("web resolver closed").isTrue();
+              assertThat(discoveryThreads()).isEmpty();
+            });
   }
 
   @Test

@@ -166,7 +166,10 @@ public final class DnsResolverProvider implements ResolverProvider {
       return this;
     }
 
-    /** The random source for refresh jitter (default a new {@link Random}); seed it in tests. */
+    /**
+     * The random source for the jitter of refreshes and of the backoff after failures (default a
+     * new {@link Random}); seed it in tests.
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;

@@ -29,7 +29,7 @@ class DiscoveryTest {
   void staticTarget_resolvesWithNoCluster_onTheSdksOwnThreads() throws Exception {
     try (Discovery discovery = Discovery.builder().environment(Environment.empty()).build();
         ServiceWatch watch = discovery.watch("static:///127.0.0.1:8080,[::1]:8080")) {
-      EndpointSet set = watch.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      EndpointSet set = watch.first().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(set.kind()).isEqualTo(ServiceKind.STATIC);
       assertThat(set.source()).isEqualTo(Source.of("static"));
       assertThat(set.endpoints())
@@ -54,13 +54,13 @@ class DiscoveryTest {
     Discovery discovery = Discovery.builder().environment(Environment.empty()).build();
     ServiceWatch a = discovery.watch("static:///127.0.0.1:80");
     ServiceWatch b = discovery.watch("static:///127.0.0.2:80");
-    a.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    b.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    a.first().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    b.first().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(discoveryThreads()).anyMatch(n -> n.startsWith("discovery-scheduler-"));
 
     discovery.close();
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(discoveryThreads()).isEmpty());
     Set<String> others =
         liveThreads().stream()
@@ -164,10 +164,10 @@ class DiscoveryTest {
           .watch("static:///127.0.0.1:80")
           .first()
           .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(10)).until(() -> discoveryThreads().isEmpty());
+          .get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30)).until(() -> discoveryThreads().isEmpty());
       ServiceWatch again = discovery.watch("static:///127.0.0.3:80");
-      assertThat(again.first().toCompletableFuture().get(10, TimeUnit.SECONDS).size()).isEqualTo(1);
+      assertThat(again.first().toCompletableFuture().get(30, TimeUnit.SECONDS).size()).isEqualTo(1);
     }
   }
 

@@ -48,7 +48,7 @@ final class Calls {
   /** The pod that answers a call. */
   static String who(Channel channel) {
     return ClientCalls.blockingUnaryCall(
-        channel, Pods.WHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "who");
+        channel, Pods.WHO, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), "who");
   }
 
   /**

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5's scenarios over real gRPC servers on loopback, with the pods published through the
+ * The end-to-end scenarios over real gRPC servers on loopback, with the pods published through the
  * testkit's FakeResolver (changes pushed at once): how a user drives a channel in a test. The same
  * scenarios run over the testkit's DNS server in {@link DnsEndToEndTest}.
  */

@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.Target;
 import dev.discovery.k8s.DnsResolverProvider;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.DnsFault;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
@@ -202,6 +202,11 @@ class DiscoveryCloseTest {
     @Override
     public String scheme() {
       return delegate.scheme();
+    }
+
+    @Override
+    public Target parse(String target) {
+      return delegate.parse(target);
     }
 
     @Override

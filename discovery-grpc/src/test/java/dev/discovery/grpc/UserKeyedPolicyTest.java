@@ -53,6 +53,8 @@ class UserKeyedPolicyTest {
               .build();
       try {
         List<Pods.Pod> all = pods.all(); // in canonical order: 127.0.251.1, .2, .3
+        // Until a key's subchannel is READY its calls go to the key's next choice: wait for all.
+        Scenarios.awaitAnswersFrom(channel, all, Duration.ofSeconds(30));
         for (int i = 0; i < 20; i++) {
           assertThat(Calls.who(channel, "a")).isEqualTo(all.get(1).name());
           assertThat(Calls.who(channel, "abc")).isEqualTo(all.get(0).name());

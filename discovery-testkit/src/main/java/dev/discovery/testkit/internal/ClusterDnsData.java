@@ -1,6 +1,6 @@
 package dev.discovery.testkit.internal;
 
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import dev.discovery.testkit.ClusterSnapshot;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.Service;
@@ -172,7 +172,7 @@ public final class ClusterDnsData {
       return e.hostname();
     }
     if (e.address() instanceof Inet6Address) {
-      String dashed = Addresses.format(e.address()).replace(':', '-');
+      String dashed = IpAddresses.format(e.address()).replace(':', '-');
       return dashed.endsWith("-") ? dashed + "0" : dashed;
     }
     return e.address().getHostAddress().replace('.', '-');

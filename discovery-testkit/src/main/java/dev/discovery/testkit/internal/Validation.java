@@ -1,6 +1,6 @@
 package dev.discovery.testkit.internal;
 
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import java.net.InetAddress;
 import java.util.Map;
 import java.util.Objects;
@@ -136,7 +136,7 @@ public final class Validation {
   /** Parses an IP literal, never looking a name up. */
   public static InetAddress ip(String field, String text) {
     Objects.requireNonNull(text, field);
-    InetAddress a = Addresses.parseLiteral(text);
+    InetAddress a = IpAddresses.parseLiteral(text);
     if (a == null) {
       throw invalid(field, quote(text), "an IPv4 or IPv6 address literal");
     }

@@ -5,6 +5,7 @@ import dev.discovery.testkit.internal.ClusterDnsCache;
 import dev.discovery.testkit.internal.ClusterDnsData;
 import dev.discovery.testkit.internal.DnsResponder;
 import dev.discovery.testkit.internal.DnsSockets;
+import dev.discovery.testkit.internal.DnsTruncation;
 import dev.discovery.testkit.internal.Validation;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -80,9 +81,15 @@ import org.xbill.DNS.Type;
  * queries to a fresh server of thousands of pods are answered as fast as later ones (a query that
  * comes between a change and the end of its build waits for that build).
  *
- * <p>UDP answers fit 512 bytes, or the client's EDNS payload size up to 1232; larger ones are
- * truncated at an RRset boundary with the TC bit, and the client retries over TCP, where answers go
- * up to 65535 bytes (a 1000-pod headless Service's A or SRV answer fits).
+ * <h2>Answers too large for one message</h2>
+ *
+ * As CoreDNS does (it cuts its replies with miekg/dns's {@code Msg.Truncate}), an answer larger
+ * than its transport allows carries as many records as fit, in order (answer, authority,
+ * additional; an RRset may be cut short), with the TC bit set. Over UDP the limit is 512 bytes, or
+ * the client's EDNS payload size up to 1232; a client then retries over TCP, where the limit is
+ * 65535 bytes, the most one DNS message holds. That is about 4,000 A records (a 1000-pod headless
+ * Service's A or SRV answer fits whole); the A answer of a headless Service with more ready pods
+ * holds the first ~4,090 of them and the TC bit, over TCP too, as a real cluster's DNS gives it.
  *
  * <h2>Threads</h2>
  *
@@ -344,7 +351,7 @@ public final class FakeDnsServer implements AutoCloseable {
     int max = tcp ? 65535 : udpLimit(query);
     DnsQuery.Transport transport = tcp ? DnsQuery.Transport.TCP : DnsQuery.Transport.UDP;
     if (fault == null) {
-      send(reply, response.toWire(max), qname, question, transport, null);
+      send(reply, DnsTruncation.toWire(response, max), qname, question, transport, null);
       return;
     }
     switch (fault) {
@@ -353,7 +360,7 @@ public final class FakeDnsServer implements AutoCloseable {
         reply.drop();
       }
       case DELAY -> {
-        byte[] wire = response.toWire(max);
+        byte[] wire = DnsTruncation.toWire(response, max);
         record(qname, question, transport, fault, wire);
         timer.schedule(() -> reply.send(wire), rule.fault.delay().toNanos(), TimeUnit.NANOSECONDS);
       }
@@ -364,7 +371,7 @@ public final class FakeDnsServer implements AutoCloseable {
       }
       case TRUNCATE -> {
         if (tcp) {
-          send(reply, response.toWire(max), qname, question, transport, fault);
+          send(reply, DnsTruncation.toWire(response, max), qname, question, transport, fault);
         } else {
           Message m = emptyAnswer(query, response);
           m.getHeader().setRcode(response.getHeader().getRcode());
@@ -373,13 +380,13 @@ public final class FakeDnsServer implements AutoCloseable {
         }
       }
       case MALFORMED -> {
-        byte[] wire = response.toWire(max);
+        byte[] wire = DnsTruncation.toWire(response, max);
         record(qname, question, transport, fault, null);
         reply.send(Arrays.copyOf(wire, Math.max(2, wire.length - 3)));
       }
       case WRONG_ID -> {
         response.getHeader().setID((query.getHeader().getID() + 1) & 0xFFFF);
-        send(reply, response.toWire(max), qname, question, transport, fault);
+        send(reply, DnsTruncation.toWire(response, max), qname, question, transport, fault);
       }
       default -> throw new IllegalStateException("fault " + fault);
     }

@@ -87,9 +87,11 @@ import org.xbill.DNS.Type;
  * than its transport allows carries as many records as fit, in order (answer, authority,
  * additional; an RRset may be cut short), with the TC bit set. Over UDP the limit is 512 bytes, or
  * the client's EDNS payload size up to 1232; a client then retries over TCP, where the limit is
- * 65535 bytes, the most one DNS message holds. That is about 4,000 A records (a 1000-pod headless
- * Service's A or SRV answer fits whole); the A answer of a headless Service with more ready pods
- * holds the first ~4,090 of them and the TC bit, over TCP too, as a real cluster's DNS gives it.
+ * 65535 bytes, the most one DNS message holds: about 4,000 A records. So over TCP, as from a real
+ * cluster's DNS, the A answer of a headless Service with more ready pods holds the first ~4,090 of
+ * them and the TC bit, and the SRV answer of a 1000-pod one holds all 1000 SRV records but only
+ * some of their targets' addresses in the additional section, and the TC bit (BIND leaves TC clear
+ * when only additional records are left out).
  *
  * <h2>Threads</h2>
  *

@@ -51,7 +51,19 @@ class KubernetesDnsConformanceTest {
       String rcode,
       Set<String> answers,
       String soaZone,
-      boolean truncated) {}
+      Tc truncated) {}
+
+  /** Whether an answer has the TC bit. */
+  enum Tc {
+    NO,
+    YES,
+    /**
+     * From CoreDNS and FakeDnsServer, not from BIND: CoreDNS sets it whenever a record is left out,
+     * the additional section's included (miekg/dns's Msg.Truncate); BIND only when the answer is
+     * cut, as RFC 2181 §9 reads.
+     */
+    COREDNS_ONLY
+  }
 
   /** The answer a server gave, as the checks need it. */
   record Observed(String rcode, boolean tc, boolean aa, Set<String> answers, List<String> soa) {}
@@ -271,7 +283,7 @@ class KubernetesDnsConformanceTest {
             "NXDOMAIN",
             Set.of(),
             "in-addr.arpa.",
-            false));
+            Tc.NO));
     t.add(
         row(
             "Case-insensitive: A",
@@ -295,7 +307,7 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             null,
             null,
-            true));
+            Tc.YES));
     t.add(
         new Row(
             "1000-pod headless A over UDP (no EDNS, 512) = TC",
@@ -305,7 +317,7 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             null,
             null,
-            true));
+            Tc.YES));
     Set<String> bigA = new TreeSet<>();
     Set<String> bigSrv = new TreeSet<>();
     for (int i = 0; i < BIG; i++) {
@@ -321,7 +333,7 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             bigA,
             null,
-            false));
+            Tc.NO));
     t.add(
         new Row(
             "1000-pod headless A, UDP then TCP on TC = all 1000",
@@ -331,17 +343,17 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             bigA,
             null,
-            false));
+            Tc.NO));
     t.add(
         new Row(
-            "1000-pod headless SRV over TCP = all 1000",
+            "1000-pod headless SRV over TCP = all 1000 (not all their A records fit: TC from CoreDNS)",
             "_grpc._tcp.big.shop" + Z,
             "SRV",
             Mode.TCP,
             "NOERROR",
             bigSrv,
             null,
-            false));
+            Tc.COREDNS_ONLY));
     return t;
   }
 
@@ -354,15 +366,15 @@ class KubernetesDnsConformanceTest {
         "NOERROR",
         new LinkedHashSet<>(List.of(answers)),
         null,
-        false);
+        Tc.NO);
   }
 
   private static Row nodata(String shape, String name, String type) {
-    return new Row(shape, name, type, Mode.AUTO, "NOERROR", Set.of(), "cluster.local.", false);
+    return new Row(shape, name, type, Mode.AUTO, "NOERROR", Set.of(), "cluster.local.", Tc.NO);
   }
 
   private static Row nxdomain(String shape, String name, String type) {
-    return new Row(shape, name, type, Mode.AUTO, "NXDOMAIN", Set.of(), "cluster.local.", false);
+    return new Row(shape, name, type, Mode.AUTO, "NXDOMAIN", Set.of(), "cluster.local.", Tc.NO);
   }
 
   @BeforeAll
@@ -426,10 +438,10 @@ class KubernetesDnsConformanceTest {
     List<String> failures = new ArrayList<>();
     for (Row row : table) {
       String[] cells = {
-        check(row, viaDnsjava(fake, row)),
-        check(row, viaDig(fake.address(), row)),
-        check(row, viaDnsjava(bind, row)),
-        check(row, viaDig(bind.address(), row))
+        check(row, viaDnsjava(fake, row), true),
+        check(row, viaDig(fake.address(), row), true),
+        check(row, viaDnsjava(bind, row), false),
+        check(row, viaDig(bind.address(), row), false)
       };
       results.add(cells);
       String[] columns = {"FakeDnsServer/dnsjava", "FakeDnsServer/dig", "BIND/dnsjava", "BIND/dig"};
@@ -469,13 +481,15 @@ class KubernetesDnsConformanceTest {
     return b.toString();
   }
 
-  private static String check(Row row, Observed o) {
+  /** What does not match; {@code coreDns} when the server follows CoreDNS where BIND differs. */
+  private static String check(Row row, Observed o, boolean coreDns) {
     List<String> problems = new ArrayList<>();
     if (!row.rcode().equals(o.rcode())) {
       problems.add("rcode " + o.rcode() + " (expected " + row.rcode() + ")");
     }
-    if (row.truncated() != o.tc()) {
-      problems.add("TC " + o.tc() + " (expected " + row.truncated() + ")");
+    boolean tc = row.truncated() == Tc.YES || (row.truncated() == Tc.COREDNS_ONLY && coreDns);
+    if (tc != o.tc()) {
+      problems.add("TC " + o.tc() + " (expected " + tc + ")");
     }
     if (!o.aa()) {
       problems.add("not authoritative");

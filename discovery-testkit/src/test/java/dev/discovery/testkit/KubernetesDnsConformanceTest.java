@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +39,6 @@ class KubernetesDnsConformanceTest {
   private static FakeCluster cluster;
   private static FakeDnsServer fake;
   private static BindServer bind;
-  private static String startupReport;
 
   /** One row: a query and what the specification says it answers. */
   record Row(
@@ -380,13 +378,8 @@ class KubernetesDnsConformanceTest {
   @BeforeAll
   static void start() {
     cluster = fixture();
-    long t0 = System.nanoTime();
     fake = FakeDnsServer.start(cluster);
-    long firstStart = System.nanoTime() - t0;
-    long t1 = System.nanoTime();
     bind = BindServer.start(cluster);
-    long bindStart = System.nanoTime() - t1;
-    startupReport = startupTimes(firstStart, bindStart);
   }
 
   @AfterAll
@@ -397,38 +390,6 @@ class KubernetesDnsConformanceTest {
     if (bind != null) {
       bind.close();
     }
-  }
-
-  private static String startupTimes(long firstStartNanos, long bindNanos) {
-    long[] starts = new long[20];
-    long[] firstAnswer = new long[20];
-    for (int i = 0; i < starts.length; i++) {
-      long t0 = System.nanoTime();
-      try (FakeDnsServer s = FakeDnsServer.start(cluster)) {
-        starts[i] = System.nanoTime() - t0;
-        try {
-          new DnsClient(s.address()).query("api.shop" + Z, Type.A, Mode.UDP);
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-        firstAnswer[i] = System.nanoTime() - t0;
-      }
-    }
-    Arrays.sort(starts);
-    Arrays.sort(firstAnswer);
-    assertThat(starts[starts.length / 2] / 1_000_000).as("median start-up ms").isLessThan(250);
-    return String.format(
-        Locale.ROOT,
-        "FakeDnsServer start-up: first in this JVM %.1f ms; 20 more: median %.2f ms, max %.2f ms;"
-            + " start to first answer (UDP, %d-pod cluster): median %.2f ms, max %.2f ms."
-            + " BIND (named -g, zone files of the same cluster) start-up: %.0f ms.",
-        firstStartNanos / 1e6,
-        starts[starts.length / 2] / 1e6,
-        starts[starts.length - 1] / 1e6,
-        cluster.pods().size(),
-        firstAnswer[firstAnswer.length / 2] / 1e6,
-        firstAnswer[firstAnswer.length - 1] / 1e6,
-        bindNanos / 1e6);
   }
 
   @Test
@@ -477,7 +438,6 @@ class KubernetesDnsConformanceTest {
           .append(String.join(" | ", c))
           .append(" |\n");
     }
-    b.append('\n').append(startupReport).append('\n');
     return b.toString();
   }
 

@@ -1,7 +1,9 @@
 package dev.discovery.testkit.internal;
 
 import dev.discovery.spi.IpAddresses;
+import dev.discovery.testkit.ClusterObject;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -151,5 +153,10 @@ public final class Validation {
   /** {@code "value"}. */
   public static String quote(String value) {
     return "\"" + value + "\"";
+  }
+
+  /** How messages name an object: {@code pod shop/web-0}, {@code node node-1}. */
+  public static String owner(ClusterObject o) {
+    return o.kind().toLowerCase(Locale.ROOT) + " " + o.id();
   }
 }

@@ -107,6 +107,30 @@ final class DnsFixture implements AutoCloseable {
     scheduler.advance(d);
   }
 
+  /**
+   * Advances the clock by {@code d} (at least up to the resolver's timer), then waits until the
+   * resolution it started has finished: the resolver has set its next timer and no task is due. For
+   * fixtures with one watch.
+   */
+  void advanceAndAwaitNextTimer(Duration d) {
+    advance(d);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                scheduler
+                    .nextTaskDelay()
+                    .filter(delay -> delay.compareTo(Duration.ZERO) > 0)
+                    .isPresent());
+  }
+
+  /** How many resolutions asked for {@code name}: its A queries. */
+  long resolutions(String name) {
+    return dns.queries().stream()
+        .filter(q -> q.type().equals("A") && q.name().equalsIgnoreCase(name))
+        .count();
+  }
+
   long changes() {
     return events.stream().filter(e -> e instanceof WatchEvent.Changed).count();
   }

@@ -102,11 +102,44 @@ final class DnsClient {
         .thenCompose(f -> f);
   }
 
+  /**
+   * The error of an answer with {@code rcode} (not NOERROR or NXDOMAIN) for {@code what}: REFUSED
+   * says the server does not serve the name; SERVFAIL and the rest that it is failing.
+   */
+  DnsException rcodeError(int rcode, String what) {
+    String who = "DNS server " + describeServers();
+    if (rcode == Rcode.REFUSED) {
+      return new DnsException(
+          ResolutionError.unavailable(
+              who
+                  + " refused "
+                  + what
+                  + " (expected: the cluster DNS server, which answers for the cluster zone and"
+                  + " forwards other names)"));
+    }
+    return new DnsException(
+        ResolutionError.unavailable(
+            who
+                + " answered "
+                + Rcode.string(rcode)
+                + " for "
+                + what
+                + " (the server is not ready or failing; retrying)"));
+  }
+
+  private static String who(InetSocketAddress server) {
+    return "DNS server " + Addresses.formatHost(server.getAddress()) + ":" + server.getPort();
+  }
+
+  private static String what(Message query) {
+    return query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType());
+  }
+
   private DnsException describe(Throwable error, InetSocketAddress server, Message query) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String who = "DNS server " + Addresses.formatHost(server.getAddress()) + ":" + server.getPort();
-    String what = query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType());
+    String who = who(server);
+    String what = what(query);
     if (cause instanceof SocketTimeoutException) {
       return new DnsException(
           ResolutionError.unavailable(
@@ -168,13 +201,17 @@ final class DnsClient {
                 }
                 if (!seen.add(next)) {
                   chain.add(next);
-                  return failed(ResolutionError.invalidAnswer("CNAME loop: " + join(chain)));
+                  return failed(
+                      ResolutionError.invalidAnswer("CNAME loop: " + DnsNames.chain(chain)));
                 }
                 chain.add(next);
                 if (chain.size() - 1 > MAX_CNAME_CHAIN) {
                   return failed(
                       ResolutionError.invalidAnswer(
-                          "CNAME chain longer than " + MAX_CNAME_CHAIN + " links: " + join(chain)));
+                          "CNAME chain longer than "
+                              + MAX_CNAME_CHAIN
+                              + " links: "
+                              + DnsNames.chain(chain)));
                 }
                 current = next;
               }
@@ -199,12 +236,6 @@ final class DnsClient {
       }
     }
     return null;
-  }
-
-  private static String join(List<Name> chain) {
-    List<String> s = new ArrayList<>();
-    chain.forEach(n -> s.add(n.toString()));
-    return String.join(" -> ", s);
   }
 
   private static <T> CompletionStage<T> failed(ResolutionError error) {

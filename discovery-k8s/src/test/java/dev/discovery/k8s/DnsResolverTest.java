@@ -270,14 +270,61 @@ class DnsResolverTest {
   }
 
   @Test
-  void refusedCandidate_movesOnToTheNext_andNxdomainElsewhereMeansNotFound() {
+  void refusedForTheNameThatAnswered_keepsTheList_andIsUnavailable_namingThatName() {
+    f.start();
+    ServiceWatch w = f.watch("web.shop:grpc");
+    EndpointSet good = f.awaitSet(w, s -> s.size() == 3);
+    f.dns.inject("web.shop.svc.cluster.local", DnsFault.refused());
+    for (int i = 0; i < 4; i++) {
+      f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
+    }
+    assertThat(w.current()).as("the list that answered before is kept").contains(good);
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message())
+        .contains(" refused web.shop.svc.cluster.local.")
+        .doesNotContain("web.shop.shop.svc.cluster.local")
+        .doesNotContain("web.shop.cluster.local");
+    assertThat(f.dns.queryCount("web.shop.shop.svc.cluster.local"))
+        .as("the walk stops at the refused name")
+        .isZero();
+  }
+
+  @Test
+  void refusedCandidate_stopsTheWalk_andIsUnavailable_notNotFound() {
     f.start();
     f.dns.inject("web.shop.svc.cluster.local", DnsFault.refused());
     ResolutionError error = f.awaitError(f.watch("web:grpc"));
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message()).contains(" refused web.shop.svc.cluster.local.");
+    assertThat(f.dns.queries())
+        .extracting(DnsQuery::name)
+        .as("no name after the refused one is asked")
+        .containsOnly("web.shop.svc.cluster.local");
+  }
+
+  @Test
+  void externalName_whoseTargetIsRefused_isUnavailable_namingTheTarget() {
+    f.cluster.apply(Service.externalName("shop", "db", "db.example.com").build());
+    f.start();
+    ResolutionError error = f.awaitError(f.watch("db.shop:5432"));
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message())
+        .contains(" refused db.example.com.")
+        .contains("db.shop.svc.cluster.local. -> db.example.com.")
+        .doesNotContain("no such Service");
+  }
+
+  @Test
+  void externalName_whoseTargetDoesNotExist_isNotFound_namingTheTarget() {
+    f.cluster.apply(Service.externalName("shop", "old", "gone.shop.svc.cluster.local").build());
+    f.start();
+    ResolutionError error = f.awaitError(f.watch("old.shop:80"));
     assertThat(error.kind()).isEqualTo(ResolutionError.Kind.NOT_FOUND);
-    assertThat(f.dns.queries().stream().map(DnsQuery::name).distinct().count())
-        .as("every candidate was asked")
-        .isGreaterThan(1);
+    assertThat(error.message())
+        .startsWith(
+            "old.shop.svc.cluster.local. is an alias of gone.shop.svc.cluster.local., which does"
+                + " not exist");
   }
 
   @Test

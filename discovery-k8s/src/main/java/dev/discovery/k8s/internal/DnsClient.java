@@ -186,11 +186,7 @@ final class DnsClient {
     return ask(name, type)
         .thenCompose(
             response -> {
-              int rcode = response.getRcode();
-              if (rcode != Rcode.NOERROR) {
-                return CompletableFuture.completedFuture(
-                    new Chased(rcode, List.of(), List.copyOf(chain), response));
-              }
+              // The CNAMEs count whatever the rcode: NXDOMAIN after a CNAME is the target's.
               List<Record> answers = response.getSection(Section.ANSWER);
               Name current = name;
               Set<Name> seen = new LinkedHashSet<>(chain);
@@ -214,6 +210,11 @@ final class DnsClient {
                               + DnsNames.chain(chain)));
                 }
                 current = next;
+              }
+              int rcode = response.getRcode();
+              if (rcode != Rcode.NOERROR) {
+                return CompletableFuture.completedFuture(
+                    new Chased(rcode, List.of(), List.copyOf(chain), response));
               }
               List<Record> data = new ArrayList<>();
               for (Record r : answers) {

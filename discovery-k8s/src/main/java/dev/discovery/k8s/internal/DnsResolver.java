@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * refresh()} at most once per minRefresh, after a failure with backoff) and what a resolution's
  * outcome does to the watch (a new snapshot; an error beside the last good list; a name gone only
  * after {@code notFoundGrace} NXDOMAIN or empty answers in a row). What to ask and what the answers
- * mean is not its business: {@link NameWalk} finds the name that answers, {@link ServiceRecords}
- * turns its records into endpoints.
+ * mean is not its business: {@link NameWalk} finds the name that answers (its Javadoc says when a
+ * failing name stops the walk), {@link ServiceRecords} turns its records into endpoints.
  *
  * <p>All state lives in the resolver's serialized context: the SDK calls start/refresh/close there
  * and DNS answers are delivered there. The only blocking work, reading resolv.conf and the
@@ -126,7 +126,11 @@ public final class DnsResolver implements Resolver {
     List<InetSocketAddress> servers =
         explicit != null ? List.of(explicit) : defaults.resolvConf().servers();
     client = new DnsClient(servers, options.queryTimeout(), context.syncContext());
-    walk = new NameWalk(client, NameCandidates.of(target, defaults, explicit != null));
+    walk =
+        new NameWalk(
+            client,
+            NameCandidates.of(target, defaults, explicit != null),
+            NameCandidates.zone(target, defaults));
     records = new ServiceRecords(target, client, options.maxEndpoints(), context.clock());
     return null;
   }

@@ -19,8 +19,16 @@ final class NameCandidates {
   /** The full name {@code <svc>.<ns>.svc.<zone>.}, defaults applied. */
   static Name fullName(ServiceTarget t, ClusterDefaults d) {
     String ns = t.namespace() != null ? t.namespace() : d.namespace();
-    String zone = t.zone() != null ? t.zone() : d.zone();
-    return name(t.service() + "." + ns + ".svc." + zone + ".");
+    return name(t.service() + "." + ns + ".svc." + zoneText(t, d) + ".");
+  }
+
+  /** The cluster zone the target's names live under, defaults applied. */
+  static Name zone(ServiceTarget t, ClusterDefaults d) {
+    return name(zoneText(t, d) + ".");
+  }
+
+  private static String zoneText(ServiceTarget t, ClusterDefaults d) {
+    return t.zone() != null ? t.zone() : d.zone();
   }
 
   static List<Name> of(ServiceTarget t, ClusterDefaults d, boolean explicitServer) {

@@ -328,6 +328,45 @@ class DnsResolverTest {
   }
 
   @Test
+  void headlessTooBigForOneTcpAnswer_byNumber_keepsTheList_andPointsToTheApiSource() {
+    f.cluster.scale("shop", "web", 4000);
+    f.start(
+        DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(5)),
+        DnsFixture.podEnvironment("shop"));
+    ServiceWatch w = f.watch("web.shop:9000");
+    EndpointSet good = f.awaitSet(w, s -> s.size() == 4000);
+    f.cluster.scale("shop", "web", 4200);
+    for (int i = 0; i < 3; i++) {
+      f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
+    }
+    assertThat(w.current()).as("the last good list is kept").contains(good);
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
+    assertThat(error.message())
+        .isEqualTo(
+            "DNS server 127.0.0.1:"
+                + f.dns.port()
+                + " answered web.shop.svc.cluster.local. A truncated over TCP: the records do not"
+                + " fit one DNS message of 65,535 bytes (expected: a Service small enough for DNS;"
+                + " use the Kubernetes API source, k8s+api, for one this large)");
+  }
+
+  @Test
+  void headlessTooBigForOneTcpAnswer_byName_isAnInvalidAnswer() {
+    f.start();
+    ServiceWatch w = f.watch("web.shop:grpc");
+    EndpointSet good = f.awaitSet(w, s -> s.size() == 3);
+    f.cluster.scale("shop", "web", 1200);
+    f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
+    assertThat(error.message())
+        .contains("_grpc._tcp.web.shop.svc.cluster.local. SRV")
+        .contains("k8s+api");
+    assertThat(w.current()).contains(good);
+  }
+
+  @Test
   void everyCandidateRefused_isUnavailable() {
     f.start();
     f.dns.inject(DnsFault.refused());

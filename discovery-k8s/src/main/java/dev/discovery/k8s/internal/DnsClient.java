@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -29,8 +30,12 @@ import org.xbill.DNS.WireParseException;
 
 /**
  * Asynchronous DNS questions to the configured servers (in order, the next one when a server does
- * not answer), with dnsjava's wire format and its TCP retry of truncated answers. No cache and no
- * hosts file: every question goes to a server. Results complete on the given executor.
+ * not answer), with dnsjava's wire format and its TCP retry of truncated answers. An answer still
+ * truncated over TCP (the TC bit set: it did not fit one 65,535-byte message, as for a headless
+ * Service of more than about 4,000 pods asked by port number, 1,100 by port name) is an error, not
+ * an answer: its records are a part, or none, of the RRset. No cache and no hosts file: every
+ * question goes to a server. Results complete on the given executor; failures are {@link
+ * DnsException}s.
  */
 final class DnsClient {
   /** Links of a CNAME chain followed at most. */
@@ -90,6 +95,10 @@ final class DnsClient {
     return r.sendAsync(copy, executor)
         .handle(
             (response, error) -> {
+              if (error == null && response.getHeader().getFlag(Flags.TC)) {
+                // dnsjava retries a truncated UDP answer over TCP: this one came over TCP.
+                return CompletableFuture.<Message>failedFuture(truncated(r.getAddress(), query));
+              }
               if (error == null) {
                 return CompletableFuture.completedFuture(response);
               }
@@ -100,6 +109,17 @@ final class DnsClient {
               return ask(query, index + 1, e).toCompletableFuture();
             })
         .thenCompose(f -> f);
+  }
+
+  private static DnsException truncated(InetSocketAddress server, Message query) {
+    return new DnsException(
+        ResolutionError.invalidAnswer(
+            who(server)
+                + " answered "
+                + what(query)
+                + " truncated over TCP: the records do not fit one DNS message of 65,535 bytes"
+                + " (expected: a Service small enough for DNS; use the Kubernetes API source,"
+                + " k8s+api, for one this large)"));
   }
 
   /**

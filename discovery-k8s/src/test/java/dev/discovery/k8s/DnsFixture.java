@@ -36,8 +36,11 @@ final class DnsFixture implements AutoCloseable {
   DnsFixture() {}
 
   DnsFixture start() {
-    return start(
-        DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(2)), podEnvironment("shop"));
+    return start(podEnvironment("shop"));
+  }
+
+  DnsFixture start(Environment environment) {
+    return start(DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(2)), environment);
   }
 
   DnsFixture start(DnsResolverProvider.Builder provider, Environment environment) {
@@ -57,15 +60,19 @@ final class DnsFixture implements AutoCloseable {
    * What a pod in {@code namespace} sees (the nameserver line is data: targets name the server).
    */
   static Environment podEnvironment(String namespace) {
+    return podEnvironment(
+        namespace, namespace + ".svc.cluster.local svc.cluster.local cluster.local");
+  }
+
+  /** What a pod in {@code namespace} with this search list sees (ndots 5). */
+  static Environment podEnvironment(String namespace, String searchList) {
     return Environment.of(
         Map.of("HOSTNAME", "client-0"),
         Map.of(
             Environment.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")),
             namespace,
             Environment.RESOLV_CONF,
-            "nameserver 10.96.0.10\nsearch "
-                + namespace
-                + ".svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"));
+            "nameserver 10.96.0.10\nsearch " + searchList + "\noptions ndots:5\n"));
   }
 
   /** A watch of {@code k8s+dns://<fake server>/<name>}, with events recorded. */

@@ -73,7 +73,14 @@ final class DnsClient {
 
   /** One question, answered by the first server that answers at all (any rcode). */
   CompletionStage<Message> ask(Name name, int type) {
-    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    Message query;
+    try {
+      query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    } catch (RuntimeException e) {
+      return failed(
+          ResolutionError.misconfigured(
+              "cannot ask for " + name + " " + Type.string(type) + ": " + e.getMessage()));
+    }
     return ask(query, 0, null);
   }
 

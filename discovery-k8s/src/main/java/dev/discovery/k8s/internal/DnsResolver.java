@@ -13,12 +13,15 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
 
 /**
  * The {@code k8s+dns} resolver of one target: the refresh loop. It decides when to resolve (at
@@ -31,7 +34,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state lives in the resolver's serialized context: the SDK calls start/refresh/close there
  * and DNS answers are delivered there. The only blocking work, reading resolv.conf and the
- * service-account namespace, runs on the blocking executor.
+ * service-account namespace, runs on the blocking executor. Anything that throws in the context,
+ * while setting up or while resolving, becomes the watch's error (MISCONFIGURED while setting up,
+ * INVALID_ANSWER while reading an answer) and the loop goes on with backoff: a resolver never hangs
+ * silently.
  */
 public final class DnsResolver implements Resolver {
   private static final Logger log = LoggerFactory.getLogger(DnsResolver.class);
@@ -100,9 +106,17 @@ public final class DnsResolver implements Resolver {
     if (closed) {
       return;
     }
-    ResolutionError error = setUp(defaults);
-    if (error != null) {
-      report(error);
+    try {
+      ResolutionError error = setUp(defaults);
+      if (error != null) {
+        report(error);
+        return;
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not set up the DNS resolution of {}", target, e);
+      report(
+          ResolutionError.misconfigured(
+              oneLine(e.getMessage() != null ? e.getMessage() : e.toString())));
       return;
     }
     resolveNow();
@@ -125,12 +139,10 @@ public final class DnsResolver implements Resolver {
     }
     List<InetSocketAddress> servers =
         explicit != null ? List.of(explicit) : defaults.resolvConf().servers();
+    List<Name> candidates = NameCandidates.of(target, defaults, explicit != null);
+    Name zone = NameCandidates.zone(target, defaults);
     client = new DnsClient(servers, options.queryTimeout(), context.syncContext());
-    walk =
-        new NameWalk(
-            client,
-            NameCandidates.of(target, defaults, explicit != null),
-            NameCandidates.zone(target, defaults));
+    walk = new NameWalk(client, candidates, zone);
     records = new ServiceRecords(target, client, options.maxEndpoints(), context.clock());
     return null;
   }
@@ -163,7 +175,13 @@ public final class DnsResolver implements Resolver {
     cancelTimer();
     inFlight = true;
     lastStart = context.clock().instant();
-    walk.walk(records::interpret).whenCompleteAsync(this::onResolved, context.syncContext());
+    CompletionStage<DnsOutcome> resolution;
+    try {
+      resolution = walk.walk(records::interpret);
+    } catch (RuntimeException e) {
+      resolution = CompletableFuture.failedFuture(e);
+    }
+    resolution.whenCompleteAsync(this::onResolved, context.syncContext());
   }
 
   private void onResolved(DnsOutcome outcome, Throwable error) {
@@ -171,12 +189,16 @@ public final class DnsResolver implements Resolver {
     if (closed) {
       return;
     }
-    if (error != null) {
-      onFailure(errorOf(unwrap(error)));
-    } else if (outcome instanceof DnsOutcome.Found found) {
-      onFound(found.set());
-    } else if (outcome instanceof DnsOutcome.Gone gone) {
-      onGone(gone);
+    try {
+      if (error != null) {
+        onFailure(errorOf(unwrap(error)));
+      } else if (outcome instanceof DnsOutcome.Found found) {
+        onFound(found.set());
+      } else if (outcome instanceof DnsOutcome.Gone gone) {
+        onGone(gone);
+      }
+    } catch (RuntimeException e) {
+      onFailure(errorOf(e));
     }
     if (refreshWanted) {
       refreshWanted = false;
@@ -190,7 +212,12 @@ public final class DnsResolver implements Resolver {
       return e.error();
     }
     log.warn("Unexpected failure resolving {}", target, cause);
-    return ResolutionError.unavailable("resolving " + target + " failed: " + cause);
+    return ResolutionError.invalidAnswer(
+        "resolving "
+            + target
+            + " failed: "
+            + oneLine(cause.toString())
+            + " (the stack trace is logged)");
   }
 
   private void onFound(EndpointSet set) {
@@ -295,6 +322,11 @@ public final class DnsResolver implements Resolver {
       timer = null;
       timerDue = null;
     }
+  }
+
+  /** {@code text} on one line. */
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -80,7 +80,12 @@ final class ServiceRecords {
       return externalName(chain, addresses, ttl);
     }
     if (target.port() instanceof ServicePort.Name portName) {
-      Name srvName = srvName(portName.value(), name);
+      Name srvName;
+      try {
+        srvName = srvName(portName.value(), name);
+      } catch (DnsException e) {
+        return CompletableFuture.failedFuture(e);
+      }
       boolean oneAddressEach = hit.v4().records().size() <= 1 && hit.v6().records().size() <= 1;
       return client
           .ask(srvName, Type.SRV)
@@ -224,11 +229,17 @@ final class ServiceRecords {
             .build());
   }
 
-  private static Name srvName(String portName, Name service) {
+  /** {@code _<port>._tcp.<service>}, or the error of a name longer than DNS allows. */
+  private static Name srvName(String portName, Name service) throws DnsException {
+    String text = "_" + portName + "._tcp." + service;
     try {
       return Name.concatenate(Name.fromString("_" + portName + "._tcp"), service);
-    } catch (TextParseException | NameTooLongException e) {
-      throw new IllegalArgumentException("port name: " + portName, e);
+    } catch (NameTooLongException e) {
+      throw new DnsException(ResolutionError.misconfigured(DnsNames.tooLong(text)));
+    } catch (TextParseException e) {
+      throw new DnsException(
+          ResolutionError.misconfigured(
+              "port name: \"" + portName + "\" (expected: a DNS label: " + e.getMessage() + ")"));
     }
   }
 }

@@ -2,13 +2,12 @@ package dev.discovery.k8s.internal;
 
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolutionResult;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
 import dev.discovery.api.ServiceKind;
-import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Source;
-import dev.discovery.api.internal.TargetParser;
+import dev.discovery.k8s.KubernetesTarget;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +42,7 @@ public final class DnsResolver implements Resolver {
   private static final Logger log = LoggerFactory.getLogger(DnsResolver.class);
   private static final Source SOURCE = Source.of("dns");
 
-  private final ServiceTarget target;
+  private final KubernetesTarget target;
   private final ResolverContext context;
   private final DnsOptions options;
 
@@ -62,7 +61,7 @@ public final class DnsResolver implements Resolver {
   private boolean hadEndpoints;
   private boolean warnedClusterIp;
 
-  public DnsResolver(ServiceTarget target, ResolverContext context, DnsOptions options) {
+  public DnsResolver(KubernetesTarget target, ResolverContext context, DnsOptions options) {
     this.target = target;
     this.context = context;
     this.options = options;
@@ -88,7 +87,7 @@ public final class DnsResolver implements Resolver {
             () -> {
               ClusterDefaults defaults;
               try {
-                defaults = ClusterDefaults.load(context);
+                defaults = ClusterDefaults.load(context, options);
               } catch (RuntimeException e) {
                 log.warn("Could not read the environment for {}", target, e);
                 defaults =
@@ -126,7 +125,7 @@ public final class DnsResolver implements Resolver {
   private ResolutionError setUp(ClusterDefaults defaults) {
     InetSocketAddress explicit = options.server();
     if (!target.authority().isEmpty()) {
-      InetSocketAddress a = TargetParser.parseHostPort(target.authority(), "DNS server");
+      InetSocketAddress a = KubernetesTargetParser.parseHostPort(target.authority(), "DNS server");
       if (a.isUnresolved()) {
         return ResolutionError.misconfigured(
             "DNS server \""

@@ -1,6 +1,6 @@
 package dev.discovery.k8s.internal;
 
-import dev.discovery.api.ServiceTarget;
+import dev.discovery.k8s.KubernetesTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,17 +21,17 @@ final class NameCandidates {
    *
    * @throws IllegalArgumentException if it is longer than DNS allows
    */
-  static Name fullName(ServiceTarget t, ClusterDefaults d) {
+  static Name fullName(KubernetesTarget t, ClusterDefaults d) {
     String ns = t.namespace() != null ? t.namespace() : d.namespace();
     return DnsNames.parse(t.service() + "." + ns + ".svc." + zoneText(t, d) + ".");
   }
 
   /** The cluster zone the target's names live under, defaults applied. */
-  static Name zone(ServiceTarget t, ClusterDefaults d) {
+  static Name zone(KubernetesTarget t, ClusterDefaults d) {
     return DnsNames.parse(zoneText(t, d) + ".");
   }
 
-  private static String zoneText(ServiceTarget t, ClusterDefaults d) {
+  private static String zoneText(KubernetesTarget t, ClusterDefaults d) {
     return t.zone() != null ? t.zone() : d.zone();
   }
 
@@ -39,7 +39,7 @@ final class NameCandidates {
    * @throws IllegalArgumentException if the full name or the name as written is longer than DNS
    *     allows
    */
-  static List<Name> of(ServiceTarget t, ClusterDefaults d, boolean explicitServer) {
+  static List<Name> of(KubernetesTarget t, ClusterDefaults d, boolean explicitServer) {
     String written = t.name();
     if (t.absolute()) {
       return List.of(DnsNames.parse(written + "."));

@@ -4,9 +4,9 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceKind;
-import dev.discovery.api.ServicePort;
-import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Source;
+import dev.discovery.k8s.KubernetesTarget;
+import dev.discovery.spi.ServicePort;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,13 +46,13 @@ import org.xbill.DNS.Type;
 final class ServiceRecords {
   private static final Source SOURCE = Source.of("dns");
 
-  private final ServiceTarget target;
+  private final KubernetesTarget target;
   private final DnsClient client;
   private final SrvEndpoints srvEndpoints;
   private final int maxEndpoints;
   private final Clock clock;
 
-  ServiceRecords(ServiceTarget target, DnsClient client, int maxEndpoints, Clock clock) {
+  ServiceRecords(KubernetesTarget target, DnsClient client, int maxEndpoints, Clock clock) {
     this.target = target;
     this.client = client;
     this.srvEndpoints = new SrvEndpoints(client);

@@ -182,6 +182,8 @@ final class Demo {
   // ---- steps 2 to 7: one watch of web through changes and an outage ----
 
   private ServiceWatch web;
+  private final Random randomSource = new Random();
+  private Balancer random;
   private Balancer sticky;
   private EndpointSet shown;
   private Map<String, InetSocketAddress> owners;
@@ -198,7 +200,8 @@ final class Demo {
     print.watching(target);
     try (ServiceWatch w = discovery.watch(target)) {
       web = w;
-      // The sticky balancer subscribes before the demo does, so it has every change first.
+      // The balancers subscribe before the demo does, so they have every change first.
+      random = web.balancer(Balancers.random(randomSource));
       sticky = web.balancer(Balancers.sticky());
       web.subscribe(
           e -> {
@@ -329,9 +332,9 @@ final class Demo {
 
   /**
    * Waits for a snapshot matching {@code condition} to reach the demo's listener. Not {@code
-   * web.current()}: the watch shows a new snapshot a moment before its listeners hear of it, and
-   * the demo's listener comes after the sticky balancer's, so when it has a snapshot, so has the
-   * balancer.
+   * web.current()}: the watch shows a new snapshot only after its listeners have it. The demo's
+   * listener comes after the balancers', so when it has a snapshot, so have they. (A balancer made
+   * at that moment would start from {@code current()}, the snapshot before.)
    */
   private EndpointSet await(Predicate<EndpointSet> condition, String what)
       throws InterruptedException {
@@ -352,10 +355,8 @@ final class Demo {
    * shown.
    */
   private void show(EndpointSet set) {
-    PickStats.Distribution random;
-    try (Balancer b = web.balancer(Balancers.random(new Random(settings.seed())))) {
-      random = PickStats.run(b, set, settings.calls(), List.of());
-    }
+    randomSource.setSeed(settings.seed()); // the same draws for every chart: a chart repeats
+    PickStats.Distribution unkeyed = PickStats.run(random, set, settings.calls(), List.of());
     PickStats.Distribution keyed = PickStats.run(sticky, set, settings.calls(), keys);
     Optional<PickStats.Moves> moved =
         owners == null
@@ -363,7 +364,7 @@ final class Demo {
             : Optional.of(
                 PickStats.moves(
                     owners, keyed.owners(), PickStats.eligible(shown), PickStats.eligible(set)));
-    print.live(set, random, keyed, moved);
+    print.live(set, unkeyed, keyed, moved);
     owners = keyed.owners();
     shown = set;
   }

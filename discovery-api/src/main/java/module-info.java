@@ -1,14 +1,15 @@
 /**
  * discovery's core: targets, endpoint snapshots, the resolver SPI, live watches and pickers.
  *
- * @uses dev.discovery.api.ResolverProvider
- * @uses dev.discovery.api.PickerFactory
+ * @uses dev.discovery.spi.ResolverProvider
+ * @uses dev.discovery.api.Policy
  */
 module dev.discovery.api {
   requires transitive org.slf4j;
   requires io.github.resilience4j.core;
 
   exports dev.discovery.api;
+  exports dev.discovery.spi;
   // Shared with the SDK's own modules only; not part of the public API.
   exports dev.discovery.api.internal to
       dev.discovery.k8s,
@@ -16,13 +17,13 @@ module dev.discovery.api {
       dev.discovery.testkit,
       dev.discovery.cli;
 
-  uses dev.discovery.api.ResolverProvider;
-  uses dev.discovery.api.PickerFactory;
+  uses dev.discovery.spi.ResolverProvider;
+  uses dev.discovery.api.Policy;
 
-  provides dev.discovery.api.ResolverProvider with
+  provides dev.discovery.spi.ResolverProvider with
       dev.discovery.api.internal.StaticResolverProvider,
       dev.discovery.api.internal.AutoResolverProvider;
-  provides dev.discovery.api.PickerFactory with
+  provides dev.discovery.api.Policy with
       dev.discovery.api.internal.RandomPickerFactory,
       dev.discovery.api.internal.StickyPickerFactory;
 }

@@ -2,7 +2,7 @@
  * gRPC support for discovery: name resolvers for the {@code k8s}, {@code k8s+dns}, {@code k8s+api},
  * {@code static} and {@code fake} channel targets, and the {@code random} and {@code sticky}
  * load-balancing policies (plus every policy plugged in through discovery-api's {@link
- * dev.discovery.api.PickerFactory} SPI).
+ * dev.discovery.api.Policy} SPI).
  *
  * @provides io.grpc.NameResolverProvider
  * @provides io.grpc.LoadBalancerProvider

@@ -2,7 +2,7 @@
  * Kubernetes sources for discovery: the DNS resolver ({@code k8s+dns}, and {@code k8s} when the API
  * source is not used).
  *
- * @provides dev.discovery.api.ResolverProvider
+ * @provides dev.discovery.spi.ResolverProvider
  */
 module dev.discovery.k8s {
   requires transitive dev.discovery.api;
@@ -10,6 +10,6 @@ module dev.discovery.k8s {
 
   exports dev.discovery.k8s;
 
-  provides dev.discovery.api.ResolverProvider with
+  provides dev.discovery.spi.ResolverProvider with
       dev.discovery.k8s.DnsResolverProvider;
 }

@@ -1,6 +1,8 @@
 package dev.discovery.api;
 
 import dev.discovery.api.internal.DefaultDiscovery;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <pre>{@code
  * try (Discovery discovery = Discovery.create();
  *     ServiceWatch web = discovery.watch("k8s:///web.shop:http")) {
- *   Balancer random = web.balancer(Balancers.random());
+ *   Balancer random = web.balancer(Policies.random());
  *   Endpoint e = random.pick();
  * }
  * }</pre>

@@ -1,5 +1,6 @@
 package dev.discovery.api;
 
+import dev.discovery.spi.ServicePort;
 import java.util.Objects;
 import java.util.Optional;
 

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.time.Duration;
 import java.util.List;
@@ -34,7 +38,7 @@ class DiscoveryTest {
       assertThat(set.endpoints())
           .extracting(Endpoint::hostPort)
           .containsExactly("127.0.0.1:8080", "[::1]:8080");
-      assertThat(watch.balancer(Balancers.random()).pick().port()).isEqualTo(8080);
+      assertThat(watch.balancer(Policies.random()).pick().port()).isEqualTo(8080);
     }
   }
 

@@ -4,6 +4,7 @@ import static dev.discovery.api.Endpoints.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +116,7 @@ class ServiceWatchTest {
   @Test
   void listenersAndBalancers_getASnapshotBefore_currentShowsIt() {
     ServiceWatch watch = discovery.watch("fake:///web.shop");
-    Balancer balancer = watch.balancer(Balancers.random());
+    Balancer balancer = watch.balancer(Policies.random());
     List<String> seenByListener = new ArrayList<>();
     watch.subscribe(
         e -> {

@@ -3,6 +3,8 @@ package dev.discovery.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.discovery.api.internal.StickyHash;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,7 +26,7 @@ class StickyPickerTest {
   private static final long[] SEEDS = LongStream.rangeClosed(1, 10).toArray();
 
   private static Picker<Endpoint> picker(List<Endpoint> endpoints) {
-    return Balancers.sticky().newPicker(Candidates.ofEndpoints(endpoints));
+    return Policies.sticky().newPicker(Candidates.ofEndpoints(endpoints));
   }
 
   private static String[] keys(Random random) {

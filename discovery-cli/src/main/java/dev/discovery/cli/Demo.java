@@ -1,16 +1,16 @@
 package dev.discovery.cli;
 
-import dev.discovery.api.Backoff;
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
+import dev.discovery.api.Policies;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.k8s.DnsResolverProvider;
+import dev.discovery.spi.Backoff;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
 import dev.discovery.testkit.Pod;
@@ -201,8 +201,8 @@ final class Demo {
     try (ServiceWatch w = discovery.watch(target)) {
       web = w;
       // The balancers subscribe before the demo does, so they have every change first.
-      random = web.balancer(Balancers.random(randomSource));
-      sticky = web.balancer(Balancers.sticky());
+      random = web.balancer(Policies.random(randomSource));
+      sticky = web.balancer(Policies.sticky());
       web.subscribe(
           e -> {
             if (e instanceof WatchEvent.Failed f

@@ -1,9 +1,9 @@
 package dev.discovery.cli;
 
-import dev.discovery.api.Backoff;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
+import dev.discovery.spi.Backoff;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.FakeDnsServer;
 import dev.discovery.testkit.Service;

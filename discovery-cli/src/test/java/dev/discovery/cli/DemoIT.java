@@ -2,10 +2,10 @@ package dev.discovery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
+import dev.discovery.api.Policies;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -94,7 +94,7 @@ class DemoIT {
         endpoints.add(Endpoint.of(InetAddress.getByName(hp[0]), Integer.parseInt(hp[1])));
       }
       Picker<Endpoint> seeded =
-          Balancers.random(new Random(1)).newPicker(Candidates.ofEndpoints(endpoints));
+          Policies.random(new Random(1)).newPicker(Candidates.ofEndpoints(endpoints));
       Map<String, Long> expected = new LinkedHashMap<>();
       chart.keySet().forEach(k -> expected.put(k, 0L));
       for (int i = 0; i < 10_000; i++) {

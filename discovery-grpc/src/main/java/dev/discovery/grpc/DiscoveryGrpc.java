@@ -35,9 +35,9 @@ import java.util.Objects;
  * <h2>Policies</h2>
  *
  * {@code random} and {@code sticky} are registered by {@link java.util.ServiceLoader}. Every other
- * {@link dev.discovery.api.PickerFactory} that discovery-api's {@link java.util.ServiceLoader}
- * finds becomes a policy of its name in {@link LoadBalancerRegistry#getDefaultRegistry()} when a
- * channel first uses a discovery target or a discovery policy, or when {@link
+ * {@link dev.discovery.api.Policy} that discovery-api's {@link java.util.ServiceLoader} finds
+ * becomes a policy of its name in {@link LoadBalancerRegistry#getDefaultRegistry()} when a channel
+ * first uses a discovery target or a discovery policy, or when {@link
  * #registerPolicies(LoadBalancerRegistry)} is called; a name the registry already has is left to
  * its owner.
  *
@@ -94,9 +94,9 @@ public final class DiscoveryGrpc {
   }
 
   /**
-   * Registers in {@code registry} a policy for every {@link dev.discovery.api.PickerFactory} found
-   * (see {@link dev.discovery.api.Balancers#names()}) whose name {@code registry} does not have
-   * yet. Idempotent.
+   * Registers in {@code registry} a policy for every {@link dev.discovery.api.Policy} found (see
+   * {@link dev.discovery.api.Policies#names()}) whose name {@code registry} does not have yet.
+   * Idempotent.
    *
    * @return the names registered by this call
    */

@@ -1,15 +1,15 @@
 package dev.discovery.k8s;
 
-import dev.discovery.api.Backoff;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
 import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Target;
 import dev.discovery.api.internal.Resolvers;
 import dev.discovery.k8s.internal.DnsOptions;
 import dev.discovery.k8s.internal.DnsResolver;
+import dev.discovery.spi.Backoff;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;

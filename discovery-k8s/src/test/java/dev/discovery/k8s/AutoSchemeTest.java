@@ -39,7 +39,7 @@ class AutoSchemeTest {
 
   @Test
   void defaultRegistry_findsTheDnsSource() {
-    assertThat(dev.discovery.api.ResolverRegistry.defaultRegistry().schemes())
+    assertThat(dev.discovery.spi.ResolverRegistry.defaultRegistry().schemes())
         .contains("k8s", "k8s+dns", "static");
   }
 }

@@ -7,11 +7,11 @@ import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.BindServer;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
@@ -93,7 +93,7 @@ class DnsScenarioTest {
                         .minRefresh(MIN_REFRESH)
                         .queryTimeout(Duration.ofSeconds(1))
                         .backoff(
-                            new dev.discovery.api.Backoff(
+                            new dev.discovery.spi.Backoff(
                                 Duration.ofMillis(200), 2, 0.2, Duration.ofSeconds(1)))
                         .build()))
             .build();

@@ -1,9 +1,9 @@
 package dev.discovery.testkit;
 
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
 import dev.discovery.api.Target;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,8 +1,8 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.spi.Candidates;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;

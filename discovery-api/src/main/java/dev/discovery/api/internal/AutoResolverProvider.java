@@ -1,11 +1,11 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Target;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import java.util.Optional;
 
 /**

@@ -5,13 +5,13 @@ import dev.discovery.api.Balancer;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.NoEndpointAvailableException;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.api.WatchListener;
+import dev.discovery.spi.Picker;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
@@ -26,7 +26,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private static final Logger log = LoggerFactory.getLogger(DefaultBalancer.class);
 
   private final Target target;
-  private final PickerFactory factory;
+  private final Policy factory;
   private final AffinityTable<Endpoint> affinity; // null: none
   private final WatchHandle watch;
   private volatile State state;
@@ -34,7 +34,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private int generation; // guarded by this
   private long appliedRevision = -1; // guarded by this
 
-  DefaultBalancer(Target target, PickerFactory factory, Clock clock, WatchHandle watch) {
+  DefaultBalancer(Target target, Policy factory, Clock clock, WatchHandle watch) {
     this.target = target;
     this.factory = factory;
     this.watch = watch;

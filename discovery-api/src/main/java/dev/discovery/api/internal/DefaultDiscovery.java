@@ -2,10 +2,10 @@ package dev.discovery.api.internal;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Environment;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,6 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,24 +17,23 @@ public final class PickerFactories {
   private PickerFactories() {}
 
   private static final class Holder {
-    static final Map<String, PickerFactory> BY_NAME = load();
+    static final Map<String, Policy> BY_NAME = load();
 
-    private static Map<String, PickerFactory> load() {
-      Map<String, PickerFactory> byName = new TreeMap<>();
+    private static Map<String, Policy> load() {
+      Map<String, Policy> byName = new TreeMap<>();
       byName.put("random", RandomPickerFactory.THREAD_LOCAL);
       byName.put("sticky", StickyPickerFactory.PURE);
-      var it =
-          ServiceLoader.load(PickerFactory.class, PickerFactory.class.getClassLoader()).iterator();
+      var it = ServiceLoader.load(Policy.class, Policy.class.getClassLoader()).iterator();
       while (true) {
         try {
           if (!it.hasNext()) {
             break;
           }
-          PickerFactory f = it.next();
+          Policy f = it.next();
           if (f instanceof RandomPickerFactory || f instanceof StickyPickerFactory) {
             continue;
           }
-          PickerFactory before = byName.putIfAbsent(f.name(), f);
+          Policy before = byName.putIfAbsent(f.name(), f);
           if (before != null) {
             log.warn(
                 "Ignoring policy {} ({}): the name is taken by {}",
@@ -50,7 +49,7 @@ public final class PickerFactories {
     }
   }
 
-  public static Optional<PickerFactory> byName(String name) {
+  public static Optional<Policy> byName(String name) {
     return Optional.ofNullable(Holder.BY_NAME.get(name));
   }
 
@@ -59,7 +58,7 @@ public final class PickerFactories {
   }
 
   /** Every policy found, by name. */
-  public static Map<String, PickerFactory> all() {
+  public static Map<String, Policy> all() {
     return Holder.BY_NAME;
   }
 }

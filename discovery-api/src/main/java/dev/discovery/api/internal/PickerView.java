@@ -1,6 +1,6 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Picker;
+import dev.discovery.spi.Picker;
 import java.net.InetSocketAddress;
 
 /**

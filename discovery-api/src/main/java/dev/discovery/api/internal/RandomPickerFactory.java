@@ -1,13 +1,13 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Candidates;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /** Uniform random choice. Registered by {@link java.util.ServiceLoader} as {@code random}. */
-public final class RandomPickerFactory implements PickerFactory {
+public final class RandomPickerFactory implements Policy {
   public static final RandomPickerFactory THREAD_LOCAL = new RandomPickerFactory(null);
 
   private final RandomGenerator generator; // null: ThreadLocalRandom

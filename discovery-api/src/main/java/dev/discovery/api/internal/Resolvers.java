@@ -2,10 +2,10 @@ package dev.discovery.api.internal;
 
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolutionResult;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.Source;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverRegistry;
 import java.util.function.UnaryOperator;
 
 /** Small resolvers the SDK composes. */

@@ -1,9 +1,9 @@
 package dev.discovery.api.internal;
 
 import dev.discovery.api.Affinity;
-import dev.discovery.api.Candidates;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
@@ -13,10 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Consistent hashing with a Maglev lookup table. Registered by {@link java.util.ServiceLoader} as
- * {@code sticky}. See {@link dev.discovery.api.Balancers#sticky()} for the contract and {@link
+ * {@code sticky}. See {@link dev.discovery.api.Policies#sticky()} for the contract and {@link
  * StickyHash} for the hash.
  */
-public final class StickyPickerFactory implements PickerFactory {
+public final class StickyPickerFactory implements Policy {
   public static final StickyPickerFactory PURE = new StickyPickerFactory(null);
 
   /** The smallest table: enough slots that one endpoint's change moves almost no other key. */
@@ -57,12 +57,12 @@ public final class StickyPickerFactory implements PickerFactory {
    * the caller's to read and are ignored here only if listed in {@code passThrough}.
    */
   @Override
-  public PickerFactory configure(Map<String, ?> options) {
+  public Policy configure(Map<String, ?> options) {
     return configure(options, Set.of());
   }
 
   /** As {@link #configure(Map)}, ignoring the keys in {@code passThrough}. */
-  public PickerFactory configure(Map<String, ?> options, Set<String> passThrough) {
+  public Policy configure(Map<String, ?> options, Set<String> passThrough) {
     Duration timeout = null;
     int maxKeys = Affinity.DEFAULT_MAX_KEYS;
     for (Map.Entry<String, ?> e : options.entrySet()) {

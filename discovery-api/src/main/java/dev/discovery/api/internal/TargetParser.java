@@ -1,9 +1,9 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.ServicePort;
 import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.StaticTarget;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ServicePort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

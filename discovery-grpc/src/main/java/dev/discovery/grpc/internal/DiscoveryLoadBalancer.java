@@ -1,13 +1,13 @@
 package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Affinity;
-import dev.discovery.api.Balancers;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import dev.discovery.api.internal.AffinityTable;
 import dev.discovery.api.internal.ArrayCandidates;
 import dev.discovery.grpc.DiscoveryGrpc;
+import dev.discovery.spi.Picker;
 import io.grpc.ChannelLogger;
 import io.grpc.ChannelLogger.ChannelLogLevel;
 import io.grpc.ConnectivityState;
@@ -28,7 +28,7 @@ import java.util.Map;
 
 /**
  * One load balancer for every discovery policy: subchannels per endpoint, pickers from the policy's
- * {@link PickerFactory}.
+ * {@link Policy}.
  *
  * <ul>
  *   <li>Subchannels are reconciled by endpoint identity (IP and port) on each resolution: kept,
@@ -119,7 +119,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
 
   private void configure(PolicyConfig c) {
     config = c;
-    PickerFactory factory = c.factory();
+    Policy factory = c.factory();
     if (factory.keyed() && c.header() == null && !warnedNoHeader) {
       warnedNoHeader = true;
       logger.log(
@@ -232,7 +232,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
    * are shut down.
    */
   private void rebuildKeyed() {
-    PickerFactory factory = config.factory();
+    Policy factory = config.factory();
     keyed = null;
     if (!factory.keyed() || slots.isEmpty()) {
       return;
@@ -304,7 +304,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       return DiscoveryPicker.unkeyed(null, ready, none);
     }
     // A keyed policy without a table failed to build one: random meanwhile.
-    PickerFactory factory = config.factory().keyed() ? Balancers.random() : config.factory();
+    Policy factory = config.factory().keyed() ? Policies.random() : config.factory();
     List<Slot> items = List.of(ready);
     ArrayCandidates<Slot> candidates = ArrayCandidates.of(items, endpointsOf(items));
     Picker<Slot> p;
@@ -317,7 +317,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
           factory.name(),
           ready.length,
           e);
-      p = Balancers.random().newPicker(candidates);
+      p = Policies.random().newPicker(candidates);
     }
     return DiscoveryPicker.unkeyed(p, ready, none);
   }

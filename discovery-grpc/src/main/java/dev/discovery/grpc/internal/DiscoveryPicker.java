@@ -1,7 +1,7 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Picker;
 import dev.discovery.api.internal.AffinityTable;
+import dev.discovery.spi.Picker;
 import io.grpc.LoadBalancer.PickResult;
 import io.grpc.LoadBalancer.PickSubchannelArgs;
 import io.grpc.LoadBalancer.SubchannelPicker;

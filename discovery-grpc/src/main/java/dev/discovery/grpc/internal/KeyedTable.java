@@ -1,8 +1,8 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Picker;
 import dev.discovery.api.internal.ArrayCandidates;
 import dev.discovery.api.internal.PickerView;
+import dev.discovery.spi.Picker;
 import java.net.InetSocketAddress;
 
 /**

@@ -1,6 +1,6 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
 import io.grpc.LoadBalancer;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.NameResolver.ConfigOrError;
@@ -9,16 +9,16 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A gRPC load-balancing policy for a discovery {@link PickerFactory}, of the factory's name: every
- * policy is the one {@link DiscoveryLoadBalancer} with a different picker.
+ * A gRPC load-balancing policy for a discovery {@link Policy}, of the factory's name: every policy
+ * is the one {@link DiscoveryLoadBalancer} with a different picker.
  *
  * <p>A bad configuration is an {@code INVALID_ARGUMENT} status naming the policy, the option and
  * what was expected (see {@link PolicyConfig} for the options).
  */
 public class PickerFactoryLoadBalancerProvider extends LoadBalancerProvider {
-  private final PickerFactory factory;
+  private final Policy factory;
 
-  public PickerFactoryLoadBalancerProvider(PickerFactory factory) {
+  public PickerFactoryLoadBalancerProvider(Policy factory) {
     this.factory = Objects.requireNonNull(factory, "factory");
   }
 

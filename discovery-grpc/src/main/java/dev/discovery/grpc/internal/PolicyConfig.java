@@ -1,6 +1,6 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
 import dev.discovery.api.internal.StickyPickerFactory;
 import io.grpc.Metadata;
 import java.util.LinkedHashMap;
@@ -13,14 +13,14 @@ import java.util.Set;
  * A policy as a channel runs it: the configured picker factory and, for a keyed policy, the request
  * header its key comes from.
  *
- * <p>The rule for every policy's JSON object: a keyed policy ({@link PickerFactory#keyed()}) takes
- * a required {@code header} option, read here; every other option goes to {@link
- * PickerFactory#configure(Map)}.
+ * <p>The rule for every policy's JSON object: a keyed policy ({@link Policy#keyed()}) takes a
+ * required {@code header} option, read here; every other option goes to {@link
+ * Policy#configure(Map)}.
  *
  * @param factory the configured policy
  * @param header the key's header, or {@code null} (unkeyed policy, or no configuration given)
  */
-public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
+public record PolicyConfig(Policy factory, Metadata.Key<String> header) {
   static final String HEADER = "header";
 
   public PolicyConfig {
@@ -28,7 +28,7 @@ public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
   }
 
   /** {@code factory} with no options: what a channel gets with no configuration. */
-  static PolicyConfig unconfigured(PickerFactory factory) {
+  static PolicyConfig unconfigured(Policy factory) {
     return new PolicyConfig(factory, null);
   }
 
@@ -37,7 +37,7 @@ public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
    *
    * @throws IllegalArgumentException naming the bad option and what was expected
    */
-  static PolicyConfig parse(PickerFactory factory, Map<String, ?> json) {
+  static PolicyConfig parse(Policy factory, Map<String, ?> json) {
     if (!factory.keyed()) {
       return new PolicyConfig(factory.configure(json), null);
     }
@@ -54,7 +54,7 @@ public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
           "header: " + header + " (expected: a header name as a string, such as \"x-session-id\")");
     }
     Metadata.Key<String> key = Metadata.Key.of(headerName(name), Metadata.ASCII_STRING_MARSHALLER);
-    PickerFactory configured;
+    Policy configured;
     if (factory instanceof StickyPickerFactory sticky) {
       configured = sticky.configure(json, Set.of(HEADER));
     } else {

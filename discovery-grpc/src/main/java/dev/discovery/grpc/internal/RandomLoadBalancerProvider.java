@@ -1,6 +1,6 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Balancers;
+import dev.discovery.api.Policies;
 
 /**
  * The {@code random} policy, found by {@link java.util.ServiceLoader}: uniform random choice among
@@ -8,6 +8,6 @@ import dev.discovery.api.Balancers;
  */
 public final class RandomLoadBalancerProvider extends PickerFactoryLoadBalancerProvider {
   public RandomLoadBalancerProvider() {
-    super(Balancers.random());
+    super(Policies.random());
   }
 }

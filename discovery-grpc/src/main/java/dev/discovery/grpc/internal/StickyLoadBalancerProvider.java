@@ -1,6 +1,6 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Balancers;
+import dev.discovery.api.Policies;
 
 /**
  * The {@code sticky} policy, found by {@link java.util.ServiceLoader}: consistent hashing of a
@@ -8,6 +8,6 @@ import dev.discovery.api.Balancers;
  */
 public final class StickyLoadBalancerProvider extends PickerFactoryLoadBalancerProvider {
   public StickyLoadBalancerProvider() {
-    super(Balancers.sticky());
+    super(Policies.sticky());
   }
 }

@@ -2,7 +2,7 @@ package dev.discovery.grpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.discovery.api.Balancers;
+import dev.discovery.api.Policies;
 import io.grpc.ConnectivityState;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.LoadBalancer.PickSubchannelArgs;
@@ -109,7 +109,7 @@ class GrpcPickAllocationTest {
     PickSubchannelArgs none = FakeHelper.Args.of(new Metadata());
 
     double random =
-        bytesPerPick(readyPicker(PolicyConfig.unconfigured(Balancers.random())), i -> none);
+        bytesPerPick(readyPicker(PolicyConfig.unconfigured(Policies.random())), i -> none);
     double stickyKeyless = bytesPerPick(readyPicker(sticky), i -> none);
     double stickyKeyed = bytesPerPick(readyPicker(sticky), i -> keyed[i % keyed.length]);
     double affineKeyed = bytesPerPick(readyPicker(affine), i -> keyed[i % keyed.length]);

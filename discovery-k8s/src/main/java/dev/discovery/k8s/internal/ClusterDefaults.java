@@ -1,7 +1,7 @@
 package dev.discovery.k8s.internal;
 
 import dev.discovery.api.Environment;
-import dev.discovery.api.ResolverContext;
+import dev.discovery.spi.ResolverContext;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.xbill.DNS.Name;

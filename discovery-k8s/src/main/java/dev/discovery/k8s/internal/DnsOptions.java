@@ -1,6 +1,6 @@
 package dev.discovery.k8s.internal;
 
-import dev.discovery.api.Backoff;
+import dev.discovery.spi.Backoff;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.random.RandomGenerator;

@@ -3,10 +3,10 @@ package dev.discovery.k8s.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.discovery.api.Environment;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

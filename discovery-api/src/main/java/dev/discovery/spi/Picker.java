@@ -1,8 +1,10 @@
-package dev.discovery.api;
+package dev.discovery.spi;
+
+import dev.discovery.api.Policy;
 
 /**
- * Chooses one candidate per call. Built once per snapshot by a {@link PickerFactory}, then shared
- * by every thread until the next snapshot replaces it.
+ * Chooses one candidate per call. Built once per snapshot by a {@link Policy}, then shared by every
+ * thread until the next snapshot replaces it.
  *
  * <p>Implementations must be immutable, thread-safe, lock-free and should allocate nothing per
  * call: a pick sits on every request's path.

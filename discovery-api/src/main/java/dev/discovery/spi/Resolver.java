@@ -1,4 +1,4 @@
-package dev.discovery.api;
+package dev.discovery.spi;
 
 /**
  * A source of live endpoint lists for one target. Implemented by source modules ({@code

@@ -12,14 +12,14 @@ import java.util.random.RandomGenerator;
  *
  * @since 0.1
  */
-public final class Balancers {
-  private Balancers() {}
+public final class Policies {
+  private Policies() {}
 
   /**
    * Uniform random choice among the candidates, with a per-thread random source: no shared writes,
    * so picks scale with threads. Ignores keys.
    */
-  public static PickerFactory random() {
+  public static Policy random() {
     return RandomPickerFactory.THREAD_LOCAL;
   }
 
@@ -28,7 +28,7 @@ public final class Balancers {
    * need a seeded sequence (pass a thread-safe generator such as {@link java.util.Random} if
    * several threads pick).
    */
-  public static PickerFactory random(RandomGenerator generator) {
+  public static Policy random(RandomGenerator generator) {
     return new RandomPickerFactory(Objects.requireNonNull(generator, "generator"));
   }
 
@@ -48,7 +48,7 @@ public final class Balancers {
    * UTF-16 characters. Both are specified in README ("Sticky hashing") and will not change within a
    * major version. Calls without a key pick at random.
    */
-  public static PickerFactory sticky() {
+  public static Policy sticky() {
     return StickyPickerFactory.PURE;
   }
 
@@ -57,7 +57,7 @@ public final class Balancers {
    * endpoint it first got while used within {@link Affinity#timeout()}, even if a new endpoint
    * would now take it.
    */
-  public static PickerFactory sticky(Affinity affinity) {
+  public static Policy sticky(Affinity affinity) {
     return new StickyPickerFactory(Objects.requireNonNull(affinity, "affinity"));
   }
 
@@ -67,7 +67,7 @@ public final class Balancers {
    *
    * @throws IllegalArgumentException if no policy has that name (the message lists those known)
    */
-  public static PickerFactory byName(String name) {
+  public static Policy byName(String name) {
     Objects.requireNonNull(name, "name");
     return PickerFactories.byName(name)
         .orElseThrow(

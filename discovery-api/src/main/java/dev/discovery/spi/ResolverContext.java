@@ -1,5 +1,7 @@
-package dev.discovery.api;
+package dev.discovery.spi;
 
+import dev.discovery.api.Discovery;
+import dev.discovery.api.Environment;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executor;

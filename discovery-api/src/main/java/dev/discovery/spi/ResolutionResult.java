@@ -1,5 +1,7 @@
-package dev.discovery.api;
+package dev.discovery.spi;
 
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.ResolutionError;
 import java.util.Objects;
 
 /**

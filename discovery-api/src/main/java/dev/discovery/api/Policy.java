@@ -1,5 +1,7 @@
 package dev.discovery.api;
 
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.util.Map;
 import java.util.Optional;
 
@@ -8,17 +10,17 @@ import java.util.Optional;
  * of candidates.
  *
  * <p>To plug in a policy of your own, implement this interface with a public no-argument
- * constructor and declare it in {@code META-INF/services/dev.discovery.api.PickerFactory} (and in
- * {@code module-info} {@code provides}). It is then found by {@link Balancers#byName(String)}, and
- * {@code discovery-grpc} offers it as a gRPC load-balancing policy of the same name, with no gRPC
- * code of yours.
+ * constructor and declare it in {@code META-INF/services/dev.discovery.api.Policy} (and in {@code
+ * module-info} {@code provides}). It is then found by {@link Policies#byName(String)}, and {@code
+ * discovery-grpc} offers it as a gRPC load-balancing policy of the same name, with no gRPC code of
+ * yours.
  *
  * <p>{@link #newPicker} is called on a watch's serialized context once per change; it may take time
  * proportional to the number of candidates, but must not block.
  *
  * @since 0.1
  */
-public interface PickerFactory {
+public interface Policy {
 
   /** The policy's name, such as {@code random}: lower case, digits and {@code _ -}. */
   String name();
@@ -50,7 +52,7 @@ public interface PickerFactory {
    *
    * @throws IllegalArgumentException naming an option that is unknown or has a bad value
    */
-  default PickerFactory configure(Map<String, ?> options) {
+  default Policy configure(Map<String, ?> options) {
     if (!options.isEmpty()) {
       throw new IllegalArgumentException(
           "options: " + options.keySet() + " for policy " + name() + " (expected: none)");

@@ -1,5 +1,6 @@
-package dev.discovery.api;
+package dev.discovery.spi;
 
+import dev.discovery.api.Discovery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,8 +1,11 @@
-package dev.discovery.api;
+package dev.discovery.spi;
+
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.Target;
 
 /**
  * Makes {@link Resolver}s for one target scheme. Found by {@link java.util.ServiceLoader} (declare
- * it in {@code META-INF/services/dev.discovery.api.ResolverProvider} and in {@code module-info}
+ * it in {@code META-INF/services/dev.discovery.spi.ResolverProvider} and in {@code module-info}
  * {@code provides}), or registered on a {@link ResolverRegistry} by hand.
  *
  * <p>Implementations are thread-safe and cheap to create; {@link #newResolver} must not block or

@@ -1,4 +1,6 @@
-package dev.discovery.api;
+package dev.discovery.spi;
+
+import dev.discovery.api.ServiceTarget;
 
 /**
  * The port part of a {@link ServiceTarget}: a number, or the name of one of the Service's ports.

@@ -1,4 +1,4 @@
-package dev.discovery.api;
+package dev.discovery.spi;
 
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;

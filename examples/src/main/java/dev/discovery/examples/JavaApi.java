@@ -30,7 +30,7 @@ public final class JavaApi {
           if (event instanceof WatchEvent.Changed c) {
             out.println("changed: " + c.current().summary());
           } else if (event instanceof WatchEvent.Failed f) {
-            out.println("failed: " + f.error() + "; still using " + f.lastGood().size());
+            out.println("failed: " + f.error() + " (last success " + f.staleness() + " ago)");
           } else if (event instanceof WatchEvent.Recovered r) {
             out.println("recovered: " + r.current().summary());
           }

@@ -64,7 +64,7 @@ class JavaApiTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
         .containsExactly(
             "changed: HEADLESS source=fake revision=1 endpoints=2 ready=2",
-            "failed: UNAVAILABLE: DNS server 10.96.0.10:53 did not answer; still using 2",
+            "failed: UNAVAILABLE: DNS server 10.96.0.10:53 did not answer (last success PT0S ago)",
             "recovered: HEADLESS source=fake revision=1 endpoints=2 ready=2");
   }
 

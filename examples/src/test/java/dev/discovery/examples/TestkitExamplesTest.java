@@ -49,7 +49,7 @@ class TestkitExamplesTest {
     cluster.apply(
         Service.nodePort("shop", "front")
             .selector("app", "web")
-            .port(Service.Port.of("http", 80).targetPort(8080).nodePort(30080))
+            .port(Service.Port.of("grpc", 443).targetPort("grpc").nodePort(30080))
             .build());
     cluster.apply(Service.externalName("shop", "db", "db.example.com").build());
 

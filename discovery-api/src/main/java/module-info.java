@@ -21,9 +21,8 @@ module dev.discovery.api {
   uses dev.discovery.api.Policy;
 
   provides dev.discovery.spi.ResolverProvider with
-      dev.discovery.api.internal.StaticResolverProvider,
-      dev.discovery.api.internal.AutoResolverProvider;
+      dev.discovery.api.internal.StaticResolverProvider;
   provides dev.discovery.api.Policy with
-      dev.discovery.api.internal.RandomPickerFactory,
-      dev.discovery.api.internal.StickyPickerFactory;
+      dev.discovery.api.internal.RandomPolicy,
+      dev.discovery.api.internal.StickyPolicy;
 }

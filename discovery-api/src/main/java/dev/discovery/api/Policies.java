@@ -1,10 +1,14 @@
 package dev.discovery.api;
 
-import dev.discovery.api.internal.PickerFactories;
-import dev.discovery.api.internal.RandomPickerFactory;
-import dev.discovery.api.internal.StickyPickerFactory;
+import dev.discovery.api.internal.AffinityPolicy;
+import dev.discovery.api.internal.PolicyLoader;
+import dev.discovery.api.internal.RandomPolicy;
+import dev.discovery.api.internal.StickyPolicy;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.random.RandomGenerator;
 
 /**
@@ -20,7 +24,7 @@ public final class Policies {
    * so picks scale with threads. Ignores keys.
    */
   public static Policy random() {
-    return RandomPickerFactory.THREAD_LOCAL;
+    return RandomPolicy.THREAD_LOCAL;
   }
 
   /**
@@ -29,7 +33,7 @@ public final class Policies {
    * several threads pick).
    */
   public static Policy random(RandomGenerator generator) {
-    return new RandomPickerFactory(Objects.requireNonNull(generator, "generator"));
+    return new RandomPolicy(Objects.requireNonNull(generator, "generator"));
   }
 
   /**
@@ -49,7 +53,7 @@ public final class Policies {
    * major version. Calls without a key pick at random.
    */
   public static Policy sticky() {
-    return StickyPickerFactory.PURE;
+    return StickyPolicy.INSTANCE;
   }
 
   /**
@@ -58,7 +62,53 @@ public final class Policies {
    * would now take it.
    */
   public static Policy sticky(Affinity affinity) {
-    return new StickyPickerFactory(Objects.requireNonNull(affinity, "affinity"));
+    return withAffinity(sticky(), affinity);
+  }
+
+  /**
+   * {@code keyed} with Kubernetes {@code ClientIP}-style affinity on top: a key keeps the endpoint
+   * it first got while used within {@link Affinity#timeout()} and that endpoint is still eligible;
+   * a key without a remembered endpoint gets {@code keyed}'s choice. The memory is per balancer
+   * (per gRPC channel), kept across snapshots, bounded by {@link Affinity#maxKeys()}.
+   *
+   * @throws IllegalArgumentException if {@code keyed} is not {@link Policy#keyed() keyed} or has
+   *     affinity already
+   */
+  public static Policy withAffinity(Policy keyed, Affinity affinity) {
+    return new AffinityPolicy(
+        Objects.requireNonNull(keyed, "keyed"), Objects.requireNonNull(affinity, "affinity"));
+  }
+
+  /**
+   * {@code policy} with {@code options} applied, the same way for the Java API and a gRPC service
+   * config: a keyed policy's {@value Affinity#TIMEOUT_OPTION} and {@value Affinity#MAX_KEYS_OPTION}
+   * become {@link #withAffinity affinity} on top of it; every other option goes to the policy's own
+   * {@link Policy#configure(Map)}.
+   *
+   * @throws IllegalArgumentException naming the option that is unknown or bad, and what was
+   *     expected
+   */
+  public static Policy configure(Policy policy, Map<String, ?> options) {
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(options, "options");
+    if (!policy.keyed()) {
+      return policy.configure(options);
+    }
+    Optional<Affinity> affinity = Affinity.fromOptions(options);
+    Map<String, Object> rest = new LinkedHashMap<>(options);
+    rest.remove(Affinity.TIMEOUT_OPTION);
+    rest.remove(Affinity.MAX_KEYS_OPTION);
+    Policy configured = policy.configure(rest);
+    return affinity.isPresent() ? withAffinity(configured, affinity.get()) : configured;
+  }
+
+  /**
+   * The policy registered under {@code name} with {@code options} applied ({@link #configure}).
+   *
+   * @throws IllegalArgumentException if no policy has that name, or an option is unknown or bad
+   */
+  public static Policy byName(String name, Map<String, ?> options) {
+    return configure(byName(name), options);
   }
 
   /**
@@ -69,7 +119,7 @@ public final class Policies {
    */
   public static Policy byName(String name) {
     Objects.requireNonNull(name, "name");
-    return PickerFactories.byName(name)
+    return PolicyLoader.byName(name)
         .orElseThrow(
             () ->
                 new IllegalArgumentException(
@@ -82,6 +132,6 @@ public final class Policies {
 
   /** The names of every policy found, sorted. */
   public static List<String> names() {
-    return PickerFactories.names();
+    return PolicyLoader.names();
   }
 }

@@ -3,7 +3,6 @@ package dev.discovery.spi;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Environment;
 import java.time.Clock;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -36,10 +35,4 @@ public interface ResolverContext {
 
   /** The registry this resolver was found in (for resolvers that delegate to another scheme). */
   ResolverRegistry registry();
-
-  /** The namespace set on {@link Discovery.Builder#namespace(String)}, if any. */
-  Optional<String> namespace();
-
-  /** The cluster zone set on {@link Discovery.Builder#clusterDomain(String)}, if any. */
-  Optional<String> clusterDomain();
 }

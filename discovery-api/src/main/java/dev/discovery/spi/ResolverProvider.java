@@ -15,8 +15,20 @@ import dev.discovery.api.Target;
  */
 public interface ResolverProvider {
 
-  /** The scheme this provider serves, such as {@code k8s+dns}. */
+  /** The scheme this provider serves, in lower case, such as {@code k8s+dns}. */
   String scheme();
+
+  /**
+   * Parses a target of this provider's scheme: the provider owns everything after {@code
+   * <scheme>://}. The default reads the generic form {@code <scheme>://[authority]/<path>} into a
+   * {@link UriTarget}. Pure: reads nothing from the host.
+   *
+   * @param target the whole target string; its scheme is this provider's (case-insensitively)
+   * @throws IllegalArgumentException naming the part that is wrong and the form expected
+   */
+  default Target parse(String target) {
+    return UriTarget.parse(target);
+  }
 
   /**
    * Among available providers of one scheme, the highest priority wins (0..10, default 5); equal
@@ -32,8 +44,9 @@ public interface ResolverProvider {
   }
 
   /**
-   * A new resolver for {@code target}, whose scheme is this provider's. Never throws for a target
-   * it cannot serve: return a resolver that reports the problem as a {@link ResolutionError}.
+   * A new resolver for {@code target}, whose scheme is this provider's (usually a target from
+   * {@link #parse}). Never throws for a target it cannot serve: return a resolver that reports the
+   * problem as a {@link ResolutionError}.
    */
   Resolver newResolver(Target target, ResolverContext context);
 }

@@ -1,6 +1,7 @@
 package dev.discovery.spi;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,6 +61,34 @@ public final class ResolverRegistry {
     return providers.stream()
         .filter(p -> p.scheme().equals(scheme) && p.isAvailable())
         .max(Comparator.comparingInt(ResolverProvider::priority)); // ties: the first registered
+  }
+
+  /**
+   * Parses {@code target}: its scheme selects the provider, which parses the rest.
+   *
+   * @throws IllegalArgumentException naming what is wrong and the form expected; for a scheme with
+   *     no available provider, the schemes installed
+   */
+  public Target parse(String target) {
+    String scheme = UriTarget.schemeOf(target);
+    ResolverProvider provider =
+        provider(scheme)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "scheme: \""
+                            + scheme
+                            + "\" in \""
+                            + target
+                            + "\" has no resolver installed (expected one of: "
+                            + String.join(", ", schemes())
+                            + ")"));
+    Target parsed = provider.parse(target);
+    if (!parsed.scheme().equals(scheme)) {
+      throw new IllegalStateException(
+          provider + " parsed \"" + target + "\" as scheme " + parsed.scheme() + ", not " + scheme);
+    }
+    return parsed;
   }
 
   /** The schemes with an available provider, sorted. */

@@ -1,9 +1,8 @@
 package dev.discovery.spi;
 
-import dev.discovery.api.ServiceTarget;
-
 /**
- * The port part of a {@link ServiceTarget}: a number, or the name of one of the Service's ports.
+ * The port part of a Kubernetes target (see discovery-k8s): a number, or the name of one of the
+ * Service's ports.
  *
  * @since 0.1
  */

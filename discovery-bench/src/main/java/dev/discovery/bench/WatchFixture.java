@@ -62,7 +62,6 @@ public final class WatchFixture implements AutoCloseable {
             .blockingExecutor(scheduler)
             .clock(scheduler.clock())
             .registry(ResolverRegistry.of(provider))
-            .namespace("bench")
             .build();
     this.watch = discovery.watch(TARGET);
     if (listener == null) {

@@ -2,8 +2,8 @@ package dev.discovery.cli;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Target;
-import dev.discovery.api.internal.TargetParser;
 import dev.discovery.k8s.DnsResolverProvider;
+import dev.discovery.k8s.internal.KubernetesTargetParser;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
@@ -91,18 +91,17 @@ final class SourceOptions {
     if (dnsServer != null) {
       dns.server(dnsServer);
     }
-    Discovery.Builder b = Discovery.builder().provider(dns.build());
     try {
       if (namespace != null) {
-        b.namespace(namespace);
+        dns.namespace(namespace);
       }
       if (clusterDomain != null) {
-        b.clusterDomain(clusterDomain);
+        dns.clusterDomain(clusterDomain);
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage());
     }
-    return b.build();
+    return Discovery.builder().provider(dns.build()).build();
   }
 
   /** Converts {@code 5s}, {@code 500ms}, {@code PT5S} for picocli. */
@@ -128,7 +127,7 @@ final class SourceOptions {
     public InetSocketAddress convert(String value) {
       InetSocketAddress a;
       try {
-        a = TargetParser.parseHostPort(value, "DNS server");
+        a = KubernetesTargetParser.parseHostPort(value, "DNS server");
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }

@@ -8,6 +8,7 @@ import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
+import dev.discovery.k8s.internal.ClusterDefaults;
 import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
@@ -60,9 +61,9 @@ final class DnsFixture implements AutoCloseable {
     return Environment.of(
         Map.of("HOSTNAME", "client-0"),
         Map.of(
-            Environment.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")),
+            ClusterDefaults.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")),
             namespace,
-            Environment.RESOLV_CONF,
+            ClusterDefaults.RESOLV_CONF,
             "nameserver 10.96.0.10\nsearch "
                 + namespace
                 + ".svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"));

@@ -12,11 +12,11 @@ public final class DnsSource {
   // snippet:dns-provider
   static Discovery discovery(InetSocketAddress dnsServer) { // dnsServer: 10.96.0.10:53
     return Discovery.builder()
-        .namespace("shop") // for targets that name none, as in k8s:///web:grpc
-        .clusterDomain("cluster.local") // default: from resolv.conf's search list
         .provider(
             DnsResolverProvider.builder()
                 .server(dnsServer) // default: resolv.conf's nameservers, in order
+                .namespace("shop") // for targets that name none, as in k8s:///web:grpc
+                .clusterDomain("cluster.local") // default: from resolv.conf's search list
                 .minRefresh(Duration.ofSeconds(2)) // resolve again at most this often,
                 .maxRefresh(Duration.ofSeconds(30)) // and at least this often
                 .build())

@@ -10,6 +10,7 @@ import dev.discovery.testkit.FakeResolver;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.NameResolverRegistry;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
@@ -91,6 +92,7 @@ class GrpcExamplesTest {
     // snippet:grpc-fake-resolver
     FakeResolver fake = FakeResolver.create();
     try (Discovery discovery = Discovery.builder().provider(fake).build()) {
+      DiscoveryGrpc.registerSchemes(NameResolverRegistry.getDefaultRegistry(), discovery); // fake:
       ManagedChannel channel =
           Grpc.newChannelBuilder("fake:///web.shop:grpc", InsecureChannelCredentials.create())
               .setNameResolverArg(DiscoveryGrpc.DISCOVERY, discovery)

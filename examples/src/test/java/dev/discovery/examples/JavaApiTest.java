@@ -96,7 +96,7 @@ class JavaApiTest {
     target.publish(pod(1), pod(2), pod(3), pod(4));
     scheduler.advance(Duration.ofMinutes(10));
 
-    assertThat(sessions.policy()).isEqualTo("sticky");
+    assertThat(sessions.policy().name()).isEqualTo("sticky");
     assertThat(keys.stream().map(sessions::pick).toList()).isEqualTo(before);
   }
 

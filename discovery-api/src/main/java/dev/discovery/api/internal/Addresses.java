@@ -3,6 +3,7 @@ package dev.discovery.api.internal;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /** IP literals parsed and printed without ever asking a resolver. */
@@ -126,5 +127,24 @@ public final class Addresses {
   public static String formatHost(InetAddress address) {
     String text = format(address);
     return address instanceof Inet6Address ? "[" + text + "]" : text;
+  }
+
+  /** An address as {@code host:port}: {@code 10.0.0.1:80}, {@code [::1]:80} (no look-up). */
+  public static String format(InetSocketAddress address) {
+    return formatHost(address.getAddress()) + ":" + address.getPort();
+  }
+
+  /** Whether {@code text} is 1 to {@code maxLength} ASCII digits (no other Unicode digit). */
+  public static boolean isAsciiDigits(String text, int maxLength) {
+    if (text.isEmpty() || text.length() > maxLength) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -310,15 +310,5 @@ final class SharedResolver implements Resolver.Listener {
     public ResolverRegistry registry() {
       return discovery.registry;
     }
-
-    @Override
-    public Optional<String> namespace() {
-      return discovery.namespace;
-    }
-
-    @Override
-    public Optional<String> clusterDomain() {
-      return discovery.clusterDomain;
-    }
   }
 }

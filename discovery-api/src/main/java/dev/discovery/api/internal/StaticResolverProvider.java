@@ -5,7 +5,6 @@ import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.Source;
-import dev.discovery.api.StaticTarget;
 import dev.discovery.api.Target;
 import dev.discovery.spi.ResolutionResult;
 import dev.discovery.spi.Resolver;
@@ -17,7 +16,12 @@ import java.net.InetSocketAddress;
 public final class StaticResolverProvider implements ResolverProvider {
   @Override
   public String scheme() {
-    return Target.STATIC;
+    return StaticTarget.SCHEME;
+  }
+
+  @Override
+  public Target parse(String target) {
+    return StaticTarget.parse(target);
   }
 
   @Override

@@ -36,9 +36,9 @@ public final class PolicyRegistration {
     for (String name : Policies.names()) {
       LoadBalancerProvider existing = registry.getProvider(name);
       if (existing == null) {
-        registry.register(new PickerFactoryLoadBalancerProvider(Policies.byName(name)));
+        registry.register(new PolicyLoadBalancerProvider(Policies.byName(name)));
         added.add(name);
-      } else if (!(existing instanceof PickerFactoryLoadBalancerProvider)) {
+      } else if (!(existing instanceof PolicyLoadBalancerProvider)) {
         log.debug(
             "gRPC policy {} is {}; discovery's policy of that name is not registered",
             name,

@@ -50,7 +50,7 @@ class DiscoveryLoadBalancerTest {
   private static PolicyConfig sticky(Object... options) {
     List<Object> all = new ArrayList<>(List.of("header", "x-session-id"));
     all.addAll(List.of(options));
-    return PolicyConfig.sticky(json(all.toArray()));
+    return PolicyConfig.parse(Policies.sticky(), json(all.toArray()));
   }
 
   private void resolve(DiscoveryLoadBalancer lb, Object config, List<EquivalentAddressGroup> gs) {

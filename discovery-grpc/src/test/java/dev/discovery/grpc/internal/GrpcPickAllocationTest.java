@@ -96,9 +96,10 @@ class GrpcPickAllocationTest {
 
   @Test
   void pick_allocatesNothing_butTheKeyGrpcDecodes() {
-    PolicyConfig sticky = PolicyConfig.sticky(Map.of("header", "x-session-id"));
+    PolicyConfig sticky = PolicyConfig.parse(Policies.sticky(), Map.of("header", "x-session-id"));
     PolicyConfig affine =
-        PolicyConfig.sticky(Map.of("header", "x-session-id", "affinityTimeout", "10800s"));
+        PolicyConfig.parse(
+            Policies.sticky(), Map.of("header", "x-session-id", "affinityTimeout", "10800s"));
     Metadata.Key<String> header = sticky.header();
     PickSubchannelArgs[] keyed = new PickSubchannelArgs[1000];
     for (int i = 0; i < keyed.length; i++) {

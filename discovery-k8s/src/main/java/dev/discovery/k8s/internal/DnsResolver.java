@@ -4,10 +4,9 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceKind;
-import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Source;
 import dev.discovery.api.internal.Addresses;
-import dev.discovery.api.internal.TargetParser;
+import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.ResolutionResult;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
@@ -49,7 +48,7 @@ public final class DnsResolver implements Resolver {
   private static final Logger log = LoggerFactory.getLogger(DnsResolver.class);
   private static final Source SOURCE = Source.of("dns");
 
-  private final ServiceTarget target;
+  private final KubernetesTarget target;
   private final ResolverContext context;
   private final DnsOptions options;
 
@@ -68,7 +67,7 @@ public final class DnsResolver implements Resolver {
   private boolean hadEndpoints;
   private boolean warnedClusterIp;
 
-  public DnsResolver(ServiceTarget target, ResolverContext context, DnsOptions options) {
+  public DnsResolver(KubernetesTarget target, ResolverContext context, DnsOptions options) {
     this.target = target;
     this.context = context;
     this.options = options;
@@ -94,7 +93,7 @@ public final class DnsResolver implements Resolver {
             () -> {
               ClusterDefaults defaults;
               try {
-                defaults = ClusterDefaults.load(context);
+                defaults = ClusterDefaults.load(context, options);
               } catch (RuntimeException e) {
                 log.warn("Could not read the environment for {}", target, e);
                 defaults =
@@ -114,7 +113,7 @@ public final class DnsResolver implements Resolver {
     }
     InetSocketAddress explicit = options.server();
     if (!target.authority().isEmpty()) {
-      InetSocketAddress a = TargetParser.parseHostPort(target.authority(), "DNS server");
+      InetSocketAddress a = KubernetesTargetParser.parseHostPort(target.authority(), "DNS server");
       if (a.isUnresolved()) {
         report(
             ResolutionError.misconfigured(

@@ -1,6 +1,6 @@
 package dev.discovery.k8s.internal;
 
-import dev.discovery.api.ServiceTarget;
+import dev.discovery.k8s.KubernetesTarget;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,13 +17,13 @@ final class NameCandidates {
   private NameCandidates() {}
 
   /** The full name {@code <svc>.<ns>.svc.<zone>.}, defaults applied. */
-  static Name fullName(ServiceTarget t, ClusterDefaults d) {
+  static Name fullName(KubernetesTarget t, ClusterDefaults d) {
     String ns = t.namespace() != null ? t.namespace() : d.namespace();
     String zone = t.zone() != null ? t.zone() : d.zone();
     return name(t.service() + "." + ns + ".svc." + zone + ".");
   }
 
-  static List<Name> of(ServiceTarget t, ClusterDefaults d, boolean explicitServer) {
+  static List<Name> of(KubernetesTarget t, ClusterDefaults d, boolean explicitServer) {
     String written = t.name();
     if (t.absolute()) {
       return List.of(name(written + "."));

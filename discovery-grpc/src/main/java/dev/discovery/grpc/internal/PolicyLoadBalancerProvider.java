@@ -15,10 +15,10 @@ import java.util.Objects;
  * <p>A bad configuration is an {@code INVALID_ARGUMENT} status naming the policy, the option and
  * what was expected (see {@link PolicyConfig} for the options).
  */
-public class PickerFactoryLoadBalancerProvider extends LoadBalancerProvider {
+public class PolicyLoadBalancerProvider extends LoadBalancerProvider {
   private final Policy factory;
 
-  public PickerFactoryLoadBalancerProvider(Policy factory) {
+  public PolicyLoadBalancerProvider(Policy factory) {
     this.factory = Objects.requireNonNull(factory, "factory");
   }
 

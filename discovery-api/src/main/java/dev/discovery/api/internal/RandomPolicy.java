@@ -7,17 +7,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.random.RandomGenerator;
 
 /** Uniform random choice. Registered by {@link java.util.ServiceLoader} as {@code random}. */
-public final class RandomPickerFactory implements Policy {
-  public static final RandomPickerFactory THREAD_LOCAL = new RandomPickerFactory(null);
+public final class RandomPolicy implements Policy {
+  public static final RandomPolicy THREAD_LOCAL = new RandomPolicy(null);
 
   private final RandomGenerator generator; // null: ThreadLocalRandom
 
   /** For {@link java.util.ServiceLoader}: the thread-local policy. */
-  public RandomPickerFactory() {
+  public RandomPolicy() {
     this(null);
   }
 
-  public RandomPickerFactory(RandomGenerator generator) {
+  public RandomPolicy(RandomGenerator generator) {
     this.generator = generator;
   }
 

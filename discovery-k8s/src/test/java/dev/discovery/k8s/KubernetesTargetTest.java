@@ -1,8 +1,10 @@
-package dev.discovery.api;
+package dev.discovery.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.discovery.api.Target;
+import dev.discovery.api.internal.StaticTarget;
 import dev.discovery.spi.ServicePort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -15,7 +17,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TargetTest {
+class KubernetesTargetTest {
+
+  /** k8s+api has no provider yet: its targets are parsed by the grammar itself. */
+  private static Target parse(String text) {
+    return text.startsWith("k8s+api:") ? KubernetesTarget.parse(text) : Target.parse(text);
+  }
 
   @ParameterizedTest
   @ValueSource(
@@ -36,23 +43,21 @@ class TargetTest {
         "k8s+dns://kube-dns.kube-system/web",
         "k8s+api:///web.shop:grpc",
         "k8s+api://api.example.com:6443/web.shop",
-        "fake:///web.shop:http",
-        "fake://cluster-a/web",
         "static:///10.0.0.1:80",
         "static:///10.0.0.1:80,10.0.0.2:8080",
         "static:///[::1]:80,127.0.0.1:80",
         "static:///[2001:db8::1]:443",
       })
   void parse_thenPrint_isTheSameText(String text) {
-    Target t = Target.parse(text);
+    Target t = parse(text);
     assertThat(t.toString()).isEqualTo(text);
-    assertThat(Target.parse(t.toString())).isEqualTo(t);
+    assertThat(parse(t.toString())).isEqualTo(t);
   }
 
   @Test
   void parse_splitsEveryPart() {
-    ServiceTarget t =
-        (ServiceTarget) Target.parse("k8s+dns://[::1]:5353/web.shop.svc.cluster.local.:grpc");
+    KubernetesTarget t =
+        (KubernetesTarget) Target.parse("k8s+dns://[::1]:5353/web.shop.svc.cluster.local.:grpc");
     assertThat(t.scheme()).isEqualTo("k8s+dns");
     assertThat(t.authority()).isEqualTo("[::1]:5353");
     assertThat(t.service()).isEqualTo("web");
@@ -71,15 +76,15 @@ class TargetTest {
 
   @Test
   void parse_leavesDefaultsToTheResolver() {
-    ServiceTarget t = (ServiceTarget) Target.parse("k8s:///web");
-    assertThat(t.namespaceIfSet()).isEmpty();
+    KubernetesTarget t = (KubernetesTarget) Target.parse("k8s:///web");
+    assertThat(t.namespace()).isNull();
     assertThat(t.zone()).isNull();
-    assertThat(t.portIfSet()).isEmpty();
+    assertThat(t.port()).isNull();
   }
 
   @Test
   void parse_staticList_keepsOrderAndFamilies() throws Exception {
-    StaticTarget t = (StaticTarget) Target.parse("static:///10.0.0.2:80,[::1]:81");
+    StaticTarget t = (StaticTarget) parse("static:///10.0.0.2:80,[::1]:81");
     assertThat(t.addresses())
         .containsExactly(
             new InetSocketAddress(InetAddress.getByName("10.0.0.2"), 80),
@@ -91,7 +96,31 @@ class TargetTest {
         Arguments.of("web.shop", "has no scheme (expected: <scheme>://"),
         Arguments.of(
             "http:///web",
-            "scheme: \"http\" in \"http:///web\" (expected one of: k8s, k8s+dns, k8s+api, static, fake)"),
+            "scheme: \"http\" in \"http:///web\" has no resolver installed (expected one of: k8s,"
+                + " k8s+dns, static)"),
+        Arguments.of(
+            "k8s:///web.shop:\u0668\u0660",
+            "port: \"\u0668\u0660\" has '\u0668' (U+0668) (expected: ASCII letters, digits, '-' and"
+                + " '.' only)"),
+        Arguments.of(
+            "k8s:///\u212Aube.shop",
+            "name: \"\u212Aube.shop\" has '\u212A' (U+212A) (expected: ASCII letters, digits"),
+        Arguments.of(
+            "k8s+dns://10.0.0.1:\u0665\u0663/web",
+            "authority: \"10.0.0.1:\u0665\u0663\" has '\u0665' (U+0665)"),
+        Arguments.of(
+            "static:///127.0.0.1:\u0668\u0660",
+            "static address: \"127.0.0.1:\u0668\u0660\": port \"\u0668\u0660\" is not a number"),
+        Arguments.of(
+            "k8s:///web."
+                + "a".repeat(63)
+                + ".svc."
+                + "b".repeat(63)
+                + "."
+                + "c".repeat(63)
+                + ".zz",
+            "name: 263 characters (expected: a DNS name of at most 253 characters, namespace, svc"
+                + " and zone included)"),
         Arguments.of("k8s://web.shop", "has no '/' after the authority"),
         Arguments.of("k8s:///", "service: empty"),
         Arguments.of("k8s:///:80", "service: empty"),
@@ -142,7 +171,7 @@ class TargetTest {
   @ParameterizedTest
   @MethodSource("badTargets")
   void parse_badInput_namesThePartAndTheExpectedForm(String text, String message) {
-    assertThatThrownBy(() -> Target.parse(text))
+    assertThatThrownBy(() -> parse(text))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
@@ -156,7 +185,7 @@ class TargetTest {
         .forEach(
             i -> {
               Target t = randomTarget(random);
-              assertThat(Target.parse(t.toString())).as(t.toString()).isEqualTo(t);
+              assertThat(parse(t.toString())).as(t.toString()).isEqualTo(t);
             });
   }
 
@@ -176,7 +205,7 @@ class TargetTest {
           case 1 -> new ServicePort.Number(1 + r.nextInt(65535));
           default -> new ServicePort.Name("p" + label(r, false).substring(0, 1) + r.nextInt(1000));
         };
-    return new ServiceTarget(
+    return new KubernetesTarget(
         scheme, authority, service, namespace, svc, zone, r.nextBoolean(), port);
   }
 
@@ -193,5 +222,24 @@ class TargetTest {
       b.append(i == len - 1 && c == '-' ? 'z' : c);
     }
     return b.toString();
+  }
+
+  @Test
+  void dnsBuilder_refusesBadNamespaceAndZone() {
+    assertThatThrownBy(() -> DnsResolverProvider.builder().namespace("Shop_1"))
+        .hasMessage("namespace: \"Shop_1\" has 'S' (expected: a DNS-1123 label)");
+    assertThatThrownBy(() -> DnsResolverProvider.builder().clusterDomain("cluster..local"))
+        .hasMessageContaining("clusterDomain: \"cluster..local\": label \"\" is empty");
+  }
+
+  @Test
+  void dnsBuilder_refusesAZoneNoServiceNameFitsIn() {
+    String zone = String.join(".", "a".repeat(63), "b".repeat(63), "c".repeat(63), "d".repeat(56));
+    assertThatThrownBy(() -> DnsResolverProvider.builder().clusterDomain(zone))
+        .hasMessage(
+            "clusterDomain: 248 characters (expected: at most 245, so that"
+                + " <service>.<namespace>.svc.<zone> fits a DNS name's 253)");
+    String longest = zone.substring(3);
+    DnsResolverProvider.builder().clusterDomain(longest); // 245: a.b.svc.<zone> is 253
   }
 }

@@ -1,14 +1,8 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Affinity;
 import dev.discovery.api.Policy;
 import dev.discovery.spi.Candidates;
 import dev.discovery.spi.Picker;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -16,8 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code sticky}. See {@link dev.discovery.api.Policies#sticky()} for the contract and {@link
  * StickyHash} for the hash.
  */
-public final class StickyPickerFactory implements Policy {
-  public static final StickyPickerFactory PURE = new StickyPickerFactory(null);
+public final class StickyPolicy implements Policy {
+  public static final StickyPolicy INSTANCE = new StickyPolicy();
 
   /** The smallest table: enough slots that one endpoint's change moves almost no other key. */
   static final int MIN_TABLE_SIZE = 65537;
@@ -25,16 +19,8 @@ public final class StickyPickerFactory implements Policy {
   /** Slots per endpoint at least, for larger sets. */
   static final int SLOTS_PER_ENDPOINT = 20;
 
-  private final Affinity affinity; // null: none
-
-  /** For {@link java.util.ServiceLoader}: sticky without affinity. */
-  public StickyPickerFactory() {
-    this(null);
-  }
-
-  public StickyPickerFactory(Affinity affinity) {
-    this.affinity = affinity;
-  }
+  /** For {@link java.util.ServiceLoader}. */
+  public StickyPolicy() {}
 
   @Override
   public String name() {
@@ -47,89 +33,13 @@ public final class StickyPickerFactory implements Policy {
   }
 
   @Override
-  public Optional<Affinity> affinity() {
-    return Optional.ofNullable(affinity);
-  }
-
-  /**
-   * Options: {@code affinityTimeout} (a duration such as {@code "10800s"} or ISO-8601 {@code
-   * "PT3H"}) and {@code affinityMaxKeys} (a number). Other keys, such as gRPC's {@code header}, are
-   * the caller's to read and are ignored here only if listed in {@code passThrough}.
-   */
-  @Override
-  public Policy configure(Map<String, ?> options) {
-    return configure(options, Set.of());
-  }
-
-  /** As {@link #configure(Map)}, ignoring the keys in {@code passThrough}. */
-  public Policy configure(Map<String, ?> options, Set<String> passThrough) {
-    Duration timeout = null;
-    int maxKeys = Affinity.DEFAULT_MAX_KEYS;
-    for (Map.Entry<String, ?> e : options.entrySet()) {
-      switch (e.getKey()) {
-        case "affinityTimeout" -> timeout = parseDuration(e.getValue());
-        case "affinityMaxKeys" -> maxKeys = parseCount(e.getValue());
-        default -> {
-          if (!passThrough.contains(e.getKey())) {
-            throw new IllegalArgumentException(
-                "option: \""
-                    + e.getKey()
-                    + "\" for policy sticky (expected: affinityTimeout, affinityMaxKeys"
-                    + (passThrough.isEmpty() ? "" : ", " + String.join(", ", passThrough))
-                    + ")");
-          }
-        }
-      }
-    }
-    if (timeout == null) {
-      if (options.containsKey("affinityMaxKeys")) {
-        throw new IllegalArgumentException(
-            "option: affinityMaxKeys without affinityTimeout (expected: both, or"
-                + " affinityTimeout alone)");
-      }
-      return PURE;
-    }
-    return new StickyPickerFactory(new Affinity(timeout, maxKeys));
-  }
-
-  private static Duration parseDuration(Object value) {
-    String text = String.valueOf(value).trim();
-    try {
-      if (text.endsWith("s") && !text.startsWith("P")) {
-        return Duration.ofNanos(
-            new java.math.BigDecimal(text.substring(0, text.length() - 1))
-                .movePointRight(9)
-                .longValueExact());
-      }
-      return Duration.parse(text);
-    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "affinityTimeout: \""
-              + text
-              + "\" (expected: a duration such as \"10800s\" or \"PT3H\")");
-    }
-  }
-
-  private static int parseCount(Object value) {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      return n.intValue();
-    }
-    try {
-      return Integer.parseInt(String.valueOf(value).trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "affinityMaxKeys: \"" + value + "\" (expected: a whole number >= 1)");
-    }
-  }
-
-  @Override
   public <T> Picker<T> newPicker(Candidates<T> candidates) {
     return MaglevPicker.build(ArrayCandidates.from(candidates));
   }
 
   @Override
   public String toString() {
-    return affinity == null ? "sticky" : "sticky(" + affinity + ")";
+    return "sticky";
   }
 
   /**
@@ -181,7 +91,7 @@ public final class StickyPickerFactory implements Policy {
 
     static <T> MaglevPicker<T> build(ArrayCandidates<T> candidates) {
       int n = candidates.size();
-      int m = StickyPickerFactory.tableSize(n);
+      int m = StickyPolicy.tableSize(n);
       Object[] items = new Object[n];
       int[] offset = new int[n];
       int[] skip = new int[n];

@@ -11,18 +11,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The policies {@link ServiceLoader} finds, by name; loaded once. */
-public final class PickerFactories {
-  private static final Logger log = LoggerFactory.getLogger(PickerFactories.class);
+public final class PolicyLoader {
+  private static final Logger log = LoggerFactory.getLogger(PolicyLoader.class);
 
-  private PickerFactories() {}
+  private PolicyLoader() {}
 
   private static final class Holder {
     static final Map<String, Policy> BY_NAME = load();
 
     private static Map<String, Policy> load() {
       Map<String, Policy> byName = new TreeMap<>();
-      byName.put("random", RandomPickerFactory.THREAD_LOCAL);
-      byName.put("sticky", StickyPickerFactory.PURE);
+      byName.put("random", RandomPolicy.THREAD_LOCAL);
+      byName.put("sticky", StickyPolicy.INSTANCE);
       var it = ServiceLoader.load(Policy.class, Policy.class.getClassLoader()).iterator();
       while (true) {
         try {
@@ -30,7 +30,7 @@ public final class PickerFactories {
             break;
           }
           Policy f = it.next();
-          if (f instanceof RandomPickerFactory || f instanceof StickyPickerFactory) {
+          if (f instanceof RandomPolicy || f instanceof StickyPolicy) {
             continue;
           }
           Policy before = byName.putIfAbsent(f.name(), f);

@@ -1,23 +1,20 @@
-package dev.discovery.api.internal;
+package dev.discovery.k8s.internal;
 
-import dev.discovery.api.ServiceTarget;
-import dev.discovery.api.StaticTarget;
-import dev.discovery.api.Target;
+import dev.discovery.api.internal.Addresses;
+import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.ServicePort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 
-/** Parses and validates the target grammar of {@link Target}. Pure: reads nothing from the host. */
-public final class TargetParser {
+/**
+ * Parses and validates the grammar of {@link KubernetesTarget}. Pure: reads nothing from the host.
+ */
+public final class KubernetesTargetParser {
   static final String SERVICE_FORM =
       "<scheme>://[authority]/<service>[.<namespace>[.svc[.<zone>]]][.][:<port>],"
           + " e.g. k8s:///web.shop:grpc";
-  static final String STATIC_FORM =
-      "static:///<ip>:<port>[,<ip>:<port>...], e.g. static:///10.0.0.1:80,[::1]:80";
   private static final String DNS_1035 =
       "a DNS-1035 label: at most 63 characters of a-z, 0-9 and '-', starting with a letter and"
           + " ending with a letter or digit";
@@ -25,9 +22,14 @@ public final class TargetParser {
       "a DNS-1123 label: at most 63 characters of a-z, 0-9 and '-', starting and ending with a"
           + " letter or digit";
 
-  private TargetParser() {}
+  private KubernetesTargetParser() {}
 
-  public static Target parse(String target) {
+  /**
+   * The longest DNS name in text form, without the trailing dot (RFC 1035: 255 octets on the wire).
+   */
+  public static final int MAX_NAME_LENGTH = 253;
+
+  public static KubernetesTarget parse(String target) {
     Objects.requireNonNull(target, "target");
     int sep = target.indexOf("://");
     if (sep <= 0) {
@@ -35,14 +37,14 @@ public final class TargetParser {
           "target: \"" + target + "\" has no scheme (expected: " + SERVICE_FORM + ")");
     }
     String scheme = target.substring(0, sep).toLowerCase(Locale.ROOT);
-    if (!Target.KNOWN_SCHEMES.contains(scheme)) {
+    if (!KubernetesTarget.SCHEMES.contains(scheme)) {
       throw new IllegalArgumentException(
           "scheme: \""
               + scheme
               + "\" in \""
               + target
               + "\" (expected one of: "
-              + String.join(", ", Target.KNOWN_SCHEMES)
+              + String.join(", ", KubernetesTarget.SCHEMES)
               + ")");
     }
     String rest = target.substring(sep + 3);
@@ -52,102 +54,53 @@ public final class TargetParser {
           "target: \""
               + target
               + "\" has no '/' after the authority (expected: "
-              + (scheme.equals(Target.STATIC) ? STATIC_FORM : SERVICE_FORM)
+              + SERVICE_FORM
               + ")");
     }
-    String authority = rest.substring(0, slash).toLowerCase(Locale.ROOT);
-    String path = rest.substring(slash + 1);
     try {
-      return scheme.equals(Target.STATIC)
-          ? parseStatic(authority, path)
-          : parseService(scheme, authority, path);
+      String authority = asciiLowerCase(rest.substring(0, slash), "authority");
+      return parseService(scheme, authority, rest.substring(slash + 1));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(e.getMessage() + " in target \"" + target + "\"");
     }
   }
 
-  private static StaticTarget parseStatic(String authority, String path) {
-    if (!authority.isEmpty()) {
-      throw new IllegalArgumentException(
-          "authority: \""
-              + authority
-              + "\" on scheme static (expected: none, "
-              + STATIC_FORM
-              + ")");
-    }
-    if (path.isEmpty()) {
-      throw new IllegalArgumentException("static addresses: empty (expected: " + STATIC_FORM + ")");
-    }
-    List<InetSocketAddress> addresses = new ArrayList<>();
-    for (String item : path.split(",", -1)) {
-      addresses.add(parseStaticAddress(item));
-    }
-    return new StaticTarget(addresses);
-  }
-
-  private static InetSocketAddress parseStaticAddress(String item) {
-    String host;
-    String portText;
-    if (item.startsWith("[")) {
-      int close = item.indexOf(']');
-      if (close < 0 || close + 1 >= item.length() || item.charAt(close + 1) != ':') {
-        throw badStatic(item, "an IPv6 address needs brackets and a port, as in [::1]:80");
+  /**
+   * {@code text} in lower case, if it holds only printable ASCII: the name is validated as written,
+   * so no Unicode character lower-cases or folds into an ASCII one.
+   */
+  private static String asciiLowerCase(String text, String what) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        throw new IllegalArgumentException(
+            what
+                + ": \""
+                + text
+                + "\" has "
+                + (Character.isWhitespace(c) || Character.isISOControl(c)
+                    ? String.format("U+%04X", (int) c)
+                    : "'" + c + "' (U+" + String.format("%04X", (int) c) + ")")
+                + " (expected: ASCII letters, digits, '-' and '.' only)");
       }
-      host = item.substring(1, close);
-      portText = item.substring(close + 2);
-      InetAddress a = Addresses.parseLiteral(host);
-      if (a == null || host.indexOf(':') < 0) {
-        throw badStatic(item, "\"" + host + "\" is not an IPv6 address");
-      }
-      return new InetSocketAddress(a, parsePortNumber(portText, item));
     }
-    int colon = item.lastIndexOf(':');
-    if (colon < 0) {
-      throw badStatic(item, "no port");
-    }
-    host = item.substring(0, colon);
-    portText = item.substring(colon + 1);
-    if (host.indexOf(':') >= 0) {
-      throw badStatic(item, "an IPv6 address needs brackets, as in [::1]:80");
-    }
-    InetAddress a = Addresses.parseLiteral(host);
-    if (a == null) {
-      throw badStatic(item, "\"" + host + "\" is not an IP address");
-    }
-    return new InetSocketAddress(a, parsePortNumber(portText, item));
+    return text.toLowerCase(Locale.ROOT);
   }
 
-  private static int parsePortNumber(String text, String item) {
-    if (text.isEmpty() || text.length() > 5 || !text.chars().allMatch(Character::isDigit)) {
-      throw badStatic(item, "port \"" + text + "\" is not a number");
-    }
-    int port = Integer.parseInt(text);
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException(
-          "port: " + port + " in static address \"" + item + "\" (expected: 1..65535)");
-    }
-    return port;
-  }
-
-  private static IllegalArgumentException badStatic(String item, String why) {
-    return new IllegalArgumentException(
-        "static address: \"" + item + "\": " + why + " (expected: " + STATIC_FORM + ")");
-  }
-
-  private static ServiceTarget parseService(String scheme, String authority, String path) {
+  private static KubernetesTarget parseService(String scheme, String authority, String path) {
     String name = path;
     ServicePort port = null;
     int colon = path.lastIndexOf(':');
     if (colon >= 0) {
       name = path.substring(0, colon);
-      String portText = path.substring(colon + 1).toLowerCase(Locale.ROOT);
+      String portText = asciiLowerCase(path.substring(colon + 1), "port");
       if (portText.isEmpty()) {
         throw new IllegalArgumentException(
             "port: empty after ':' (expected: a port number 1..65535 or a port name)");
       }
       port = ServicePort.parse(portText);
     }
-    name = name.toLowerCase(Locale.ROOT);
+    name = asciiLowerCase(name, "name");
     boolean absolute = name.endsWith(".");
     if (absolute) {
       name = name.substring(0, name.length() - 1);
@@ -174,10 +127,10 @@ public final class TargetParser {
         zone = String.join(".", java.util.Arrays.copyOfRange(labels, 3, labels.length));
       }
     }
-    return new ServiceTarget(scheme, authority, service, namespace, svc, zone, absolute, port);
+    return new KubernetesTarget(scheme, authority, service, namespace, svc, zone, absolute, port);
   }
 
-  /** Checks the parts of a {@link ServiceTarget}; throws naming the first bad one. */
+  /** Checks the parts of a {@link KubernetesTarget}; throws naming the first bad one. */
   public static void validate(
       String scheme,
       String authority,
@@ -188,14 +141,12 @@ public final class TargetParser {
       boolean absolute) {
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(authority, "authority");
-    if (scheme.equals(Target.STATIC) || !Target.KNOWN_SCHEMES.contains(scheme)) {
+    if (!KubernetesTarget.SCHEMES.contains(scheme)) {
       throw new IllegalArgumentException(
           "scheme: \""
               + scheme
               + "\" (expected one of: "
-              + String.join(
-                  ", ",
-                  Target.KNOWN_SCHEMES.stream().filter(s -> !s.equals(Target.STATIC)).toList())
+              + String.join(", ", KubernetesTarget.SCHEMES)
               + ")");
     }
     if (service == null || service.isEmpty()) {
@@ -238,12 +189,25 @@ public final class TargetParser {
         }
       }
     }
+    int length =
+        service.length()
+            + (namespace == null ? 0 : namespace.length() + 1)
+            + (svc ? 4 : 0)
+            + (zone == null ? 0 : zone.length() + 1);
+    if (length > MAX_NAME_LENGTH) {
+      throw new IllegalArgumentException(
+          "name: "
+              + length
+              + " characters (expected: a DNS name of at most "
+              + MAX_NAME_LENGTH
+              + " characters, namespace, svc and zone included)");
+    }
     validateAuthority(scheme, authority);
   }
 
   private static void validateAuthority(String scheme, String authority) {
     switch (scheme) {
-      case Target.K8S -> {
+      case KubernetesTarget.K8S -> {
         if (!authority.isEmpty()) {
           throw new IllegalArgumentException(
               "authority: \""
@@ -252,14 +216,13 @@ public final class TargetParser {
                   + " k8s+dns://<dns-server>/... or k8s+api://<api-server>/...)");
         }
       }
-      case Target.K8S_DNS, Target.K8S_API -> {
+      case KubernetesTarget.K8S_DNS, KubernetesTarget.K8S_API -> {
         if (!authority.isEmpty()) {
-          parseHostPort(authority, scheme.equals(Target.K8S_DNS) ? "DNS server" : "API server");
+          parseHostPort(
+              authority, scheme.equals(KubernetesTarget.K8S_DNS) ? "DNS server" : "API server");
         }
       }
-      default -> {
-        // fake: any label the test chooses
-      }
+      default -> throw new IllegalArgumentException("scheme: " + scheme);
     }
   }
 
@@ -315,9 +278,7 @@ public final class TargetParser {
     if (portText == null) {
       return 0;
     }
-    if (portText.isEmpty()
-        || portText.length() > 5
-        || !portText.chars().allMatch(Character::isDigit)) {
+    if (!Addresses.isAsciiDigits(portText, 5)) {
       throw badAuthority(text, what, "port \"" + portText + "\" is not a number");
     }
     int port = Integer.parseInt(portText);
@@ -340,7 +301,7 @@ public final class TargetParser {
   }
 
   /** Why {@code label} is not a DNS label (RFC 1035 style when {@code mustStartWithLetter}). */
-  static String labelProblem(String label, boolean mustStartWithLetter) {
+  public static String labelProblem(String label, boolean mustStartWithLetter) {
     if (label.isEmpty()) {
       return "is empty";
     }

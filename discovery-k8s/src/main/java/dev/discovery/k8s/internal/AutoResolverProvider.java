@@ -1,7 +1,9 @@
-package dev.discovery.api.internal;
+package dev.discovery.k8s.internal;
 
-import dev.discovery.api.ServiceTarget;
+import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Target;
+import dev.discovery.api.internal.Resolvers;
+import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
@@ -18,23 +20,32 @@ public final class AutoResolverProvider implements ResolverProvider {
 
   @Override
   public String scheme() {
-    return Target.K8S;
+    return KubernetesTarget.K8S;
+  }
+
+  @Override
+  public Target parse(String target) {
+    return KubernetesTarget.parse(target);
   }
 
   @Override
   public Resolver newResolver(Target target, ResolverContext context) {
-    ServiceTarget st = (ServiceTarget) target;
+    if (!(target instanceof KubernetesTarget st)) {
+      return Resolvers.failing(
+          ResolutionError.misconfigured(
+              "target " + target + " is not a Service name (expected: k8s:///<service>...)"));
+    }
     ResolverRegistry registry = context.registry();
-    Optional<ResolverProvider> api = registry.provider(Target.K8S_API);
+    Optional<ResolverProvider> api = registry.provider(KubernetesTarget.K8S_API);
     boolean inCluster = context.environment().variable(IN_CLUSTER_VARIABLE).isPresent();
     if (api.isPresent() && inCluster) {
       // The delegate gets the target as written (k8s:///...), so its messages name what the user
       // watched.
       return Resolvers.withSourceReason(api.get().newResolver(st, context), "in a cluster");
     }
-    Optional<ResolverProvider> dns = registry.provider(Target.K8S_DNS);
+    Optional<ResolverProvider> dns = registry.provider(KubernetesTarget.K8S_DNS);
     if (dns.isEmpty()) {
-      return Resolvers.failing(Resolvers.noResolver(Target.K8S_DNS, registry));
+      return Resolvers.failing(Resolvers.noResolver(KubernetesTarget.K8S_DNS, registry));
     }
     String reason =
         api.isEmpty()

@@ -10,12 +10,10 @@ module dev.discovery.api {
 
   exports dev.discovery.api;
   exports dev.discovery.spi;
-  // Shared with the SDK's own modules only; not part of the public API.
+  // The testkit's servers name their threads as the SDK does (DiscoveryThreads); nothing else of
+  // the implementation is shared: the other modules use the exported packages only.
   exports dev.discovery.api.internal to
-      dev.discovery.k8s,
-      dev.discovery.grpc,
-      dev.discovery.testkit,
-      dev.discovery.cli;
+      dev.discovery.testkit;
 
   uses dev.discovery.spi.ResolverProvider;
   uses dev.discovery.api.Policy;

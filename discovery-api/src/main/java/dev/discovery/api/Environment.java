@@ -1,6 +1,5 @@
 package dev.discovery.api;
 
-import dev.discovery.api.internal.Environments;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;

@@ -98,7 +98,16 @@ public final class Policies {
     Map<String, Object> rest = new LinkedHashMap<>(options);
     rest.remove(Affinity.TIMEOUT_OPTION);
     rest.remove(Affinity.MAX_KEYS_OPTION);
-    Policy configured = policy.configure(rest);
+    Policy configured;
+    try {
+      configured = policy.configure(rest);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          e.getMessage()
+              + "; every keyed policy also takes affinityTimeout and affinityMaxKeys (and header"
+              + " in a gRPC service config)",
+          e);
+    }
     return affinity.isPresent() ? withAffinity(configured, affinity.get()) : configured;
   }
 

@@ -25,12 +25,4 @@ public sealed interface ResolutionResult
       Objects.requireNonNull(error, "error");
     }
   }
-
-  static ResolutionResult of(EndpointSet endpoints) {
-    return new Resolved(endpoints);
-  }
-
-  static ResolutionResult of(ResolutionError error) {
-    return new Failed(error);
-  }
 }

@@ -83,7 +83,7 @@ final class PickCommand implements Callable<Integer> {
       out.println(t + ": " + WatchPrinter.describe(set));
       out.println(
           "policy "
-              + balancer.policy()
+              + balancer.policy().name()
               + ": "
               + String.format(Locale.ROOT, "%,d", picks.calls)
               + " calls"

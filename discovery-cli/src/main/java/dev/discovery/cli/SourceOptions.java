@@ -132,6 +132,15 @@ final class SourceOptions {
         throw new TypeConversionException(e.getMessage());
       }
       if (a.isUnresolved()) {
+        String host = a.getHostString();
+        if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+          // All digits and dots: meant as IPv4 (no top-level domain is all digits).
+          throw new TypeConversionException(
+              "\""
+                  + host
+                  + "\" is not a valid IPv4 address (expected: four numbers 0..255, as in"
+                  + " 10.96.0.10)");
+        }
         throw new TypeConversionException(
             "\"" + value + "\" is a host name (expected: an IP address, as in 10.96.0.10:53)");
       }

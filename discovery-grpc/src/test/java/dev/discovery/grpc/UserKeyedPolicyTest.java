@@ -1,6 +1,7 @@
 package dev.discovery.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.discovery.api.Affinity;
 import dev.discovery.api.Balancer;
@@ -53,6 +54,15 @@ class UserKeyedPolicyTest {
               .build();
       try {
         List<Pods.Pod> all = pods.all(); // in canonical order: 127.0.251.1, .2, .3
+        // A key's choice whose connection is not READY yet sends it to its next choice meanwhile:
+        // wait until every key reaches its own pod, then it must stay there.
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    Calls.who(channel, "a").equals(all.get(1).name())
+                        && Calls.who(channel, "abc").equals(all.get(0).name())
+                        && Calls.who(channel, "ab").equals(all.get(2).name()));
         for (int i = 0; i < 20; i++) {
           assertThat(Calls.who(channel, "a")).isEqualTo(all.get(1).name());
           assertThat(Calls.who(channel, "abc")).isEqualTo(all.get(0).name());

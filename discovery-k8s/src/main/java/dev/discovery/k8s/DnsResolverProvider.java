@@ -2,7 +2,6 @@ package dev.discovery.k8s;
 
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Target;
-import dev.discovery.api.internal.Resolvers;
 import dev.discovery.k8s.internal.DnsOptions;
 import dev.discovery.k8s.internal.DnsResolver;
 import dev.discovery.k8s.internal.KubernetesTargetParser;
@@ -10,6 +9,7 @@ import dev.discovery.spi.Backoff;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.Resolvers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;

@@ -10,7 +10,7 @@ import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.BindServer;
 import dev.discovery.testkit.FakeCluster;
@@ -143,7 +143,7 @@ class DnsScenarioTest {
   private static String target(String which, String nameAndPort) {
     InetSocketAddress a = server(which);
     return "k8s+dns://"
-        + Addresses.formatHost(a.getAddress())
+        + IpAddresses.formatHost(a.getAddress())
         + ":"
         + a.getPort()
         + "/"

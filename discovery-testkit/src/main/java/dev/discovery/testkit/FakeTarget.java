@@ -69,14 +69,15 @@ public final class FakeTarget {
       ServiceKind k = kind;
       deliver(
           clock ->
-              ResolutionResult.of(
+              new ResolutionResult.Resolved(
                   EndpointSet.builder(k, SOURCE).addAll(copy).resolvedAt(clock.instant()).build()));
     }
   }
 
   /** Reports {@code endpoints} exactly as given. */
   public void publish(EndpointSet endpoints) {
-    ResolutionResult result = ResolutionResult.of(Objects.requireNonNull(endpoints, "endpoints"));
+    ResolutionResult result =
+        new ResolutionResult.Resolved(Objects.requireNonNull(endpoints, "endpoints"));
     synchronized (lock) {
       deliver(clock -> result);
     }
@@ -84,7 +85,7 @@ public final class FakeTarget {
 
   /** Reports a failure. */
   public void fail(ResolutionError error) {
-    ResolutionResult result = ResolutionResult.of(Objects.requireNonNull(error, "error"));
+    ResolutionResult result = new ResolutionResult.Failed(Objects.requireNonNull(error, "error"));
     synchronized (lock) {
       deliver(clock -> result);
     }

@@ -12,6 +12,7 @@ import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.spi.Resolvers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -10,6 +10,7 @@ import dev.discovery.spi.ResolutionResult;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.Resolvers;
 import java.net.InetSocketAddress;
 
 /** {@code static:///10.0.0.1:80,[::1]:80}: a fixed list, reported once. */

@@ -1,6 +1,7 @@
 package dev.discovery.api.internal;
 
 import dev.discovery.api.Target;
+import dev.discovery.spi.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -80,7 +81,7 @@ public record StaticTarget(List<InetSocketAddress> addresses) implements Target 
       }
       host = item.substring(1, close);
       portText = item.substring(close + 2);
-      InetAddress a = Addresses.parseLiteral(host);
+      InetAddress a = IpAddresses.parseLiteral(host);
       if (a == null || host.indexOf(':') < 0) {
         throw bad(item, "\"" + host + "\" is not an IPv6 address");
       }
@@ -95,7 +96,7 @@ public record StaticTarget(List<InetSocketAddress> addresses) implements Target 
     if (host.indexOf(':') >= 0) {
       throw bad(item, "an IPv6 address needs brackets, as in [::1]:80");
     }
-    InetAddress a = Addresses.parseLiteral(host);
+    InetAddress a = IpAddresses.parseLiteral(host);
     if (a == null) {
       throw bad(item, "\"" + host + "\" is not an IP address");
     }
@@ -103,7 +104,7 @@ public record StaticTarget(List<InetSocketAddress> addresses) implements Target 
   }
 
   private static int parsePort(String text, String item) {
-    if (!Addresses.isAsciiDigits(text, 5)) {
+    if (!IpAddresses.isAsciiDigits(text, 5)) {
       throw bad(item, "port \"" + text + "\" is not a number");
     }
     int port = Integer.parseInt(text);
@@ -132,12 +133,12 @@ public record StaticTarget(List<InetSocketAddress> addresses) implements Target 
   /** The first address, as a gRPC channel's authority. */
   @Override
   public String serviceAuthority() {
-    return Addresses.format(addresses.get(0));
+    return IpAddresses.format(addresses.get(0));
   }
 
   @Override
   public String toString() {
     return "static:///"
-        + addresses.stream().map(Addresses::format).collect(Collectors.joining(","));
+        + addresses.stream().map(IpAddresses::format).collect(Collectors.joining(","));
   }
 }

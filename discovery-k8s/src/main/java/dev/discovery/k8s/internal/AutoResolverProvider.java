@@ -2,12 +2,12 @@ package dev.discovery.k8s.internal;
 
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Target;
-import dev.discovery.api.internal.Resolvers;
 import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.spi.Resolvers;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package dev.discovery.k8s.internal;
 
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -61,7 +61,7 @@ final class DnsClient {
   String describeServers() {
     List<String> s = new ArrayList<>();
     for (InetSocketAddress a : servers) {
-      s.add(Addresses.formatHost(a.getAddress()) + ":" + a.getPort());
+      s.add(IpAddresses.formatHost(a.getAddress()) + ":" + a.getPort());
     }
     return String.join(", ", s);
   }
@@ -105,7 +105,8 @@ final class DnsClient {
   private DnsException describe(Throwable error, InetSocketAddress server, Message query) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String who = "DNS server " + Addresses.formatHost(server.getAddress()) + ":" + server.getPort();
+    String who =
+        "DNS server " + IpAddresses.formatHost(server.getAddress()) + ":" + server.getPort();
     String what = query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType());
     if (cause instanceof SocketTimeoutException) {
       return new DnsException(

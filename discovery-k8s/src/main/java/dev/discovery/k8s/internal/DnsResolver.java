@@ -5,8 +5,8 @@ import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.Source;
-import dev.discovery.api.internal.Addresses;
 import dev.discovery.k8s.KubernetesTarget;
+import dev.discovery.spi.IpAddresses;
 import dev.discovery.spi.ResolutionResult;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
@@ -555,8 +555,8 @@ public final class DnsResolver implements Resolver {
    */
   private static InetAddress dashedAddress(Name target) {
     String label = target.getLabelString(0);
-    InetAddress v4 = Addresses.parseLiteral(label.replace('-', '.'));
-    return v4 != null ? v4 : Addresses.parseLiteral(label.replace('-', ':'));
+    InetAddress v4 = IpAddresses.parseLiteral(label.replace('-', '.'));
+    return v4 != null ? v4 : IpAddresses.parseLiteral(label.replace('-', ':'));
   }
 
   /** One address: the PTR says whether it is the Service's (ClusterIP) or a pod's (headless). */

@@ -1,7 +1,7 @@
 package dev.discovery.k8s.internal;
 
-import dev.discovery.api.internal.Addresses;
 import dev.discovery.k8s.KubernetesTarget;
+import dev.discovery.spi.IpAddresses;
 import dev.discovery.spi.ServicePort;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -245,7 +245,7 @@ public final class KubernetesTargetParser {
         }
         portText = text.substring(close + 2);
       }
-      InetAddress a = Addresses.parseLiteral(host);
+      InetAddress a = IpAddresses.parseLiteral(host);
       if (a == null) {
         throw badAuthority(text, what, "\"" + host + "\" is not an IPv6 address");
       }
@@ -262,7 +262,7 @@ public final class KubernetesTargetParser {
       host = text;
     }
     int port = authorityPort(portText, text, what);
-    InetAddress a = Addresses.parseLiteral(host);
+    InetAddress a = IpAddresses.parseLiteral(host);
     if (a != null) {
       return new InetSocketAddress(a, port);
     }
@@ -278,7 +278,7 @@ public final class KubernetesTargetParser {
     if (portText == null) {
       return 0;
     }
-    if (!Addresses.isAsciiDigits(portText, 5)) {
+    if (!IpAddresses.isAsciiDigits(portText, 5)) {
       throw badAuthority(text, what, "port \"" + portText + "\" is not a number");
     }
     int port = Integer.parseInt(portText);

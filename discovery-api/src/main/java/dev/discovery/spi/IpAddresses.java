@@ -1,4 +1,4 @@
-package dev.discovery.api.internal;
+package dev.discovery.spi;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -6,9 +6,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
-/** IP literals parsed and printed without ever asking a resolver. */
-public final class Addresses {
-  private Addresses() {}
+/**
+ * IP literals parsed and printed without ever asking a resolver, for sources and tools: {@code
+ * 10.0.0.1}, RFC 5952 IPv6 ({@code ::1}), {@code host:port} with IPv6 in brackets.
+ *
+ * @since 0.1
+ */
+public final class IpAddresses {
+  private IpAddresses() {}
 
   /**
    * Parses an IPv4 dotted quad or an IPv6 literal (without brackets), or returns {@code null} if

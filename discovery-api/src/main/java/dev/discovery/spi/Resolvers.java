@@ -1,14 +1,16 @@
-package dev.discovery.api.internal;
+package dev.discovery.spi;
 
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Source;
-import dev.discovery.spi.ResolutionResult;
-import dev.discovery.spi.Resolver;
-import dev.discovery.spi.ResolverRegistry;
 import java.util.function.UnaryOperator;
 
-/** Small resolvers the SDK composes. */
+/**
+ * Small resolvers to compose in a {@link ResolverProvider}: one that reports a fixed error, one
+ * that adds the reason a source was chosen to another's snapshots.
+ *
+ * @since 0.1
+ */
 public final class Resolvers {
   private Resolvers() {}
 

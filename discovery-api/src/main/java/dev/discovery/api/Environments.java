@@ -1,6 +1,5 @@
-package dev.discovery.api.internal;
+package dev.discovery.api;
 
-import dev.discovery.api.Environment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,10 +9,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** The implementations behind {@link Environment}'s factories. */
-public final class Environments {
+final class Environments {
   private Environments() {}
 
-  public static final Environment SYSTEM =
+  static final Environment SYSTEM =
       new Environment() {
         @Override
         public Optional<String> variable(String name) {
@@ -37,8 +36,7 @@ public final class Environments {
       };
 
   /** A fixed set of variables and files. */
-  public record Fixed(Map<String, String> variables, Map<Path, String> files)
-      implements Environment {
+  record Fixed(Map<String, String> variables, Map<Path, String> files) implements Environment {
     public Fixed {
       variables = Map.copyOf(variables);
       files = Map.copyOf(files);

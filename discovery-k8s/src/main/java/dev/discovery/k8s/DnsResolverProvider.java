@@ -23,6 +23,9 @@ import java.util.random.RandomGenerator;
  *   <li>Names: {@code <svc>}, {@code <svc>.<ns>}, {@code <svc>.<ns>.svc}, full and absolute names,
  *       with the pod's resolv.conf search list and ndots as libc applies them; or the full name
  *       first against an explicit server (the target's authority, or {@link Builder#server}).
+ *       NXDOMAIN moves on to the next name; a failure (REFUSED inside the cluster zone or for the
+ *       name that answered before, SERVFAIL, a timeout) stops there as an UNAVAILABLE error, never
+ *       "not found".
  *   <li>Kinds: ClusterIP (one virtual address), headless (an endpoint per A/AAAA record, hostnames
  *       and per-endpoint ports from SRV), ExternalName (the CNAME chain followed, at most 8 links).
  *   <li>Ports: a number from the target, or a port name through SRV {@code _<name>._tcp.<name>}.

@@ -1,6 +1,7 @@
 package dev.discovery.k8s.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.discovery.api.Environment;
 import dev.discovery.k8s.KubernetesTarget;
@@ -83,6 +84,45 @@ class NameCandidatesTest {
     ClusterDefaults none = defaults(Map.of(), Optional.empty(), Optional.empty());
     assertThat(names("k8s+dns:///web.shop:80", none, false))
         .containsExactly("web.shop.", "web.shop.svc.cluster.local.");
+  }
+
+  @Test
+  void searchDomainTooLongToAppend_isLeftOut_asMuslDoes() {
+    String longDomain = "d".repeat(60) + "." + "e".repeat(60) + "." + "f".repeat(60) + ".example";
+    ClusterDefaults d =
+        defaults(
+            Map.of(
+                ClusterDefaults.RESOLV_CONF,
+                "search shop.svc.cluster.local " + longDomain + "\noptions ndots:5\n"),
+            Optional.empty(),
+            Optional.empty());
+    assertThat(names("k8s+dns:///web.shop:80", d, false))
+        .as("web.shop." + longDomain + " fits 255 bytes")
+        .contains("web.shop." + longDomain + ".");
+    assertThat(names("k8s+dns:///" + "s".repeat(60) + ".shop:80", d, false))
+        .as("57 more bytes do not")
+        .containsExactly(
+            "s".repeat(60) + ".shop.shop.svc.cluster.local.",
+            "s".repeat(60) + ".shop.",
+            "s".repeat(60) + ".shop.svc.cluster.local.");
+  }
+
+  @Test
+  void fullNameLongerThanDnsAllows_isAnErrorNamingItAndTheLimit() {
+    String zone =
+        "z".repeat(60) + "." + "y".repeat(60) + "." + "x".repeat(60) + "." + "w".repeat(60);
+    ClusterDefaults d =
+        defaults(
+            Map.of(ClusterDefaults.RESOLV_CONF, "search shop.svc." + zone + "\n"),
+            Optional.empty(),
+            Optional.empty());
+    assertThatThrownBy(() -> names("k8s+dns:///web:80", d, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "name: web.shop.svc."
+                + zone
+                + ". is 258 bytes (expected: at most 255 bytes, the DNS limit; check the Service,"
+                + " namespace and cluster zone)");
   }
 
   @ParameterizedTest

@@ -6,7 +6,6 @@ import dev.discovery.grpc.DiscoveryGrpc;
 import dev.discovery.grpc.StickyConfig;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
-import io.grpc.LoadBalancerRegistry;
 import io.grpc.ManagedChannel;
 
 /** README's gRPC quick start and docs/grpc.md's channels. */
@@ -26,7 +25,6 @@ public final class GrpcQuickStart {
 
   static ManagedChannel primaryChannel(String target) {
     // snippet:grpc-custom-policy
-    DiscoveryGrpc.registerPolicies(LoadBalancerRegistry.getDefaultRegistry()); // once, at startup
     ManagedChannel channel =
         Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
             .defaultLoadBalancingPolicy("primary") // PrimaryPolicy, found by ServiceLoader

@@ -1,28 +1,26 @@
 /**
  * discovery's core: targets, endpoint snapshots, the resolver SPI, live watches and pickers.
  *
- * @uses dev.discovery.api.ResolverProvider
- * @uses dev.discovery.api.PickerFactory
+ * @uses dev.discovery.spi.ResolverProvider
+ * @uses dev.discovery.api.Policy
  */
 module dev.discovery.api {
   requires transitive org.slf4j;
   requires io.github.resilience4j.core;
 
   exports dev.discovery.api;
-  // Shared with the SDK's own modules only; not part of the public API.
+  exports dev.discovery.spi;
+  // The testkit's servers name their threads as the SDK does (DiscoveryThreads); nothing else of
+  // the implementation is shared: the other modules use the exported packages only.
   exports dev.discovery.api.internal to
-      dev.discovery.k8s,
-      dev.discovery.grpc,
-      dev.discovery.testkit,
-      dev.discovery.cli;
+      dev.discovery.testkit;
 
-  uses dev.discovery.api.ResolverProvider;
-  uses dev.discovery.api.PickerFactory;
+  uses dev.discovery.spi.ResolverProvider;
+  uses dev.discovery.api.Policy;
 
-  provides dev.discovery.api.ResolverProvider with
-      dev.discovery.api.internal.StaticResolverProvider,
-      dev.discovery.api.internal.AutoResolverProvider;
-  provides dev.discovery.api.PickerFactory with
-      dev.discovery.api.internal.RandomPickerFactory,
-      dev.discovery.api.internal.StickyPickerFactory;
+  provides dev.discovery.spi.ResolverProvider with
+      dev.discovery.api.internal.StaticResolverProvider;
+  provides dev.discovery.api.Policy with
+      dev.discovery.api.internal.RandomPolicy,
+      dev.discovery.api.internal.StickyPolicy;
 }

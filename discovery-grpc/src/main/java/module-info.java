@@ -1,8 +1,9 @@
 /**
- * gRPC support for discovery: name resolvers for the {@code k8s}, {@code k8s+dns}, {@code k8s+api},
- * {@code static} and {@code fake} channel targets, and the {@code random} and {@code sticky}
+ * gRPC support for discovery: name resolvers for the {@code k8s}, {@code k8s+dns}, {@code k8s+api}
+ * and {@code static} channel targets (and any other scheme through {@link
+ * dev.discovery.grpc.DiscoveryGrpc#registerSchemes}), and the {@code random} and {@code sticky}
  * load-balancing policies (plus every policy plugged in through discovery-api's {@link
- * dev.discovery.api.PickerFactory} SPI).
+ * dev.discovery.api.Policy} SPI).
  *
  * @provides io.grpc.NameResolverProvider
  * @provides io.grpc.LoadBalancerProvider
@@ -17,8 +18,7 @@ module dev.discovery.grpc {
       dev.discovery.grpc.internal.K8sNameResolverProvider,
       dev.discovery.grpc.internal.K8sDnsNameResolverProvider,
       dev.discovery.grpc.internal.K8sApiNameResolverProvider,
-      dev.discovery.grpc.internal.StaticNameResolverProvider,
-      dev.discovery.grpc.internal.FakeNameResolverProvider;
+      dev.discovery.grpc.internal.StaticNameResolverProvider;
   provides io.grpc.LoadBalancerProvider with
       dev.discovery.grpc.internal.RandomLoadBalancerProvider,
       dev.discovery.grpc.internal.StickyLoadBalancerProvider;

@@ -1,15 +1,19 @@
 /**
- * Kubernetes sources for discovery: the DNS resolver ({@code k8s+dns}, and {@code k8s} when the API
- * source is not used).
+ * Kubernetes sources for discovery: the {@link dev.discovery.k8s.KubernetesTarget} grammar, the DNS
+ * resolver ({@code k8s+dns}) and the {@code k8s} scheme, which chooses the source and says which.
  *
- * @provides dev.discovery.api.ResolverProvider
+ * @provides dev.discovery.spi.ResolverProvider
  */
 module dev.discovery.k8s {
   requires transitive dev.discovery.api;
   requires org.dnsjava;
 
   exports dev.discovery.k8s;
+  // The CLI parses --dns-server with the target grammar's host:port parser; not a public API.
+  exports dev.discovery.k8s.internal to
+      dev.discovery.cli;
 
-  provides dev.discovery.api.ResolverProvider with
-      dev.discovery.k8s.DnsResolverProvider;
+  provides dev.discovery.spi.ResolverProvider with
+      dev.discovery.k8s.DnsResolverProvider,
+      dev.discovery.k8s.internal.AutoResolverProvider;
 }

@@ -1,7 +1,12 @@
 package dev.discovery.api;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Kubernetes {@code sessionAffinity: ClientIP} semantics on the client: a key keeps the endpoint it
@@ -42,5 +47,78 @@ public record Affinity(Duration timeout, int maxKeys) {
   /** {@code timeout} with {@link #DEFAULT_MAX_KEYS} keys at most. */
   public static Affinity of(Duration timeout) {
     return new Affinity(timeout, DEFAULT_MAX_KEYS);
+  }
+
+  /**
+   * The option that sets {@link #timeout()}: a duration such as {@code "10800s"} or {@code "PT3H"}.
+   */
+  public static final String TIMEOUT_OPTION = "affinityTimeout";
+
+  /** The option that sets {@link #maxKeys()}: a whole number, with {@link #TIMEOUT_OPTION}. */
+  public static final String MAX_KEYS_OPTION = "affinityMaxKeys";
+
+  /**
+   * The affinity that {@code options} ask for, from {@value #TIMEOUT_OPTION} and {@value
+   * #MAX_KEYS_OPTION} (other keys are ignored); empty when they name none.
+   *
+   * @throws IllegalArgumentException naming the option that is bad and what was expected
+   */
+  public static Optional<Affinity> fromOptions(Map<String, ?> options) {
+    Object timeout = options.get(TIMEOUT_OPTION);
+    Object maxKeys = options.get(MAX_KEYS_OPTION);
+    if (timeout == null) {
+      if (maxKeys != null) {
+        throw new IllegalArgumentException(
+            "option: affinityMaxKeys without affinityTimeout (expected: both, or"
+                + " affinityTimeout alone)");
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Affinity(parseDuration(timeout), maxKeys == null ? DEFAULT_MAX_KEYS : count(maxKeys)));
+  }
+
+  /** The options that {@link #fromOptions} reads back into this affinity. */
+  public Map<String, Object> toOptions() {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put(
+        TIMEOUT_OPTION,
+        BigDecimal.valueOf(timeout.getSeconds())
+                .add(BigDecimal.valueOf(timeout.getNano(), 9))
+                .stripTrailingZeros()
+                .toPlainString()
+            + "s");
+    json.put(MAX_KEYS_OPTION, (double) maxKeys);
+    return json;
+  }
+
+  private static Duration parseDuration(Object value) {
+    String text = String.valueOf(value).trim();
+    try {
+      if (text.endsWith("s") && !text.startsWith("P")) {
+        return Duration.ofNanos(
+            new BigDecimal(text.substring(0, text.length() - 1))
+                .movePointRight(9)
+                .longValueExact());
+      }
+      return Duration.parse(text);
+    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "affinityTimeout: \""
+              + text
+              + "\" (expected: a duration such as \"10800s\" or \"PT3H\")");
+    }
+  }
+
+  private static int count(Object value) {
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return n.intValue();
+    }
+    try {
+      return Integer.parseInt(String.valueOf(value).trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "affinityMaxKeys: \"" + value + "\" (expected: a whole number >= 1)");
+    }
   }
 }

@@ -27,8 +27,8 @@ public interface Balancer extends AutoCloseable {
    */
   Endpoint pick(CharSequence key);
 
-  /** The policy's name. */
-  String policy();
+  /** The policy this balancer picks with. */
+  Policy policy();
 
   /** Stops following the watch. Picks after this use the last picker. Idempotent. */
   @Override

@@ -1,6 +1,8 @@
 package dev.discovery.api;
 
 import dev.discovery.api.internal.DefaultDiscovery;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,7 +13,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * <pre>{@code
  * try (Discovery discovery = Discovery.create();
  *     ServiceWatch web = discovery.watch("k8s:///web.shop:http")) {
- *   Balancer random = web.balancer(Balancers.random());
+ *   Balancer random = web.balancer(Policies.random());
  *   Endpoint e = random.pick();
  * }
  * }</pre>
@@ -35,7 +37,7 @@ public interface Discovery extends AutoCloseable {
   }
 
   /**
-   * A live watch of {@code target}, parsed by {@link Target#parse(String)}.
+   * A live watch of {@code target}, parsed by the provider of its scheme in {@link #registry()}.
    *
    * @throws IllegalArgumentException if the target is malformed (the message says what and what was
    *     expected)
@@ -78,15 +80,6 @@ public interface Discovery extends AutoCloseable {
 
     /** The host facts (default: {@link Environment#system()}). */
     Builder environment(Environment environment);
-
-    /**
-     * The namespace for targets that name none (default: the pod's own from the service-account
-     * file, else resolv.conf's first search domain, else {@code default}).
-     */
-    Builder namespace(String namespace);
-
-    /** The cluster zone (default: from the resolv.conf search list, else {@code cluster.local}). */
-    Builder clusterDomain(String clusterDomain);
 
     Discovery build();
   }

@@ -1,6 +1,6 @@
 package dev.discovery.api;
 
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -96,7 +96,7 @@ public record Endpoint(
 
   /** {@code 10.0.0.1:8080} or {@code [::1]:8080}. */
   public String hostPort() {
-    return Addresses.formatHost(address.getAddress()) + ":" + address.getPort();
+    return IpAddresses.formatHost(address.getAddress()) + ":" + address.getPort();
   }
 
   /** Whether {@code other} has the same identity (IP and port), whatever its attributes. */

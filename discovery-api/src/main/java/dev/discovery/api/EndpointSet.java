@@ -1,6 +1,8 @@
 package dev.discovery.api;
 
-import dev.discovery.api.internal.Identities;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,9 +41,32 @@ public record EndpointSet(
     Instant resolvedAt,
     Duration ttl) {
 
+  /**
+   * Endpoint identities (IP and port) in canonical order: IPv4 before IPv6, then the address bytes
+   * unsigned, then the port. Comparing IPv4 identities allocates nothing.
+   */
+  public static final Comparator<InetSocketAddress> IDENTITY_ORDER =
+      (a, b) -> {
+        int c = compareIps(a.getAddress(), b.getAddress());
+        return c != 0 ? c : Integer.compare(a.getPort(), b.getPort());
+      };
+
+  private static int compareIps(InetAddress a, InetAddress b) {
+    boolean a4 = a instanceof Inet4Address;
+    boolean b4 = b instanceof Inet4Address;
+    if (a4 && b4) {
+      // Inet4Address.hashCode() is the address as an int.
+      return Integer.compareUnsigned(a.hashCode(), b.hashCode());
+    }
+    if (a4 != b4) {
+      return a4 ? -1 : 1;
+    }
+    return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
+  }
+
   /** The canonical endpoint order: IPv4 before IPv6, then address bytes unsigned, then port. */
   public static final Comparator<Endpoint> CANONICAL_ORDER =
-      (a, b) -> Identities.compare(a.address(), b.address());
+      (a, b) -> IDENTITY_ORDER.compare(a.address(), b.address());
 
   /**
    * @throws IllegalArgumentException if two endpoints share an identity, or the revision is
@@ -66,7 +91,11 @@ public record EndpointSet(
     return new Builder(kind, source);
   }
 
-  /** Whether this snapshot differs from {@code previous} in anything but revision, time and TTL. */
+  /**
+   * Whether this snapshot differs from {@code previous} in anything but revision, time and TTL.
+   *
+   * @param previous the snapshot before, or {@code null} when there was none (then {@code true})
+   */
   public boolean isChangeFrom(EndpointSet previous) {
     return previous == null
         || kind != previous.kind

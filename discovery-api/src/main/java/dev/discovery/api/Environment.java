@@ -1,26 +1,18 @@
 package dev.discovery.api;
 
-import dev.discovery.api.internal.Environments;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything the SDK reads from the host: environment variables and a few files (the Kubernetes
- * service-account directory, {@code /etc/resolv.conf}). Injected like the clock, so tests never
- * read the host's.
+ * Everything the SDK and its resolvers read from the host: environment variables and files (such as
+ * {@code /etc/resolv.conf}). Injected like the clock, so tests never read the host's.
  *
  * <p>Implementations are thread-safe. {@link #file(Path)} may block: call it off any event loop.
  *
  * @since 0.1
  */
 public interface Environment {
-
-  /** Where Kubernetes mounts a pod's service-account token, CA and namespace. */
-  Path SERVICE_ACCOUNT_DIR = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
-
-  /** The resolver configuration a pod's DNS lookups use. */
-  Path RESOLV_CONF = Path.of("/etc/resolv.conf");
 
   /** The value of environment variable {@code name}, if set. */
   Optional<String> variable(String name);

@@ -55,7 +55,7 @@ public interface ServiceWatch extends AutoCloseable {
    * A balancer over this watch's eligible endpoints, with the policy {@code factory}; it follows
    * every change. Closed with the watch.
    */
-  Balancer balancer(PickerFactory factory);
+  Balancer balancer(Policy factory);
 
   /** Asks the resolver to resolve again soon (rate-limited by the resolver). */
   void refresh();

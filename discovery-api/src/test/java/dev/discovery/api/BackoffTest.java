@@ -3,6 +3,7 @@ package dev.discovery.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.discovery.spi.Backoff;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,9 @@ import static dev.discovery.api.Endpoints.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +38,7 @@ class BalancerTest {
 
   @Test
   void pick_beforeAnySnapshot_saysResolutionIsPending() {
-    Balancer b = watch.balancer(Balancers.random());
+    Balancer b = watch.balancer(Policies.random());
     assertThatThrownBy(b::pick)
         .isInstanceOf(NoEndpointAvailableException.class)
         .hasMessage("no endpoints for fake:///web.shop:http yet: resolution pending");
@@ -43,7 +46,7 @@ class BalancerTest {
 
   @Test
   void pick_afterAFailureWithNoSnapshot_namesTheError() {
-    Balancer b = watch.balancer(Balancers.random());
+    Balancer b = watch.balancer(Policies.random());
     resolver().fail(ResolutionError.unavailable("DNS server 127.0.0.1:53 did not answer"));
     assertThatThrownBy(() -> b.pick("k"))
         .hasMessage(
@@ -53,7 +56,7 @@ class BalancerTest {
 
   @Test
   void pick_withAnEmptyService_saysSo() {
-    Balancer b = watch.balancer(Balancers.sticky());
+    Balancer b = watch.balancer(Policies.sticky());
     resolver().publish();
     assertThatThrownBy(b::pick)
         .isInstanceOf(NoEndpointAvailableException.class)
@@ -62,7 +65,7 @@ class BalancerTest {
 
   @Test
   void pick_withNoneReady_saysSo() {
-    Balancer b = watch.balancer(Balancers.random());
+    Balancer b = watch.balancer(Policies.random());
     resolver().publish(ready("10.0.0.1", 80).toBuilder().ready(false).build());
     assertThatThrownBy(b::pick)
         .hasMessage(
@@ -72,7 +75,7 @@ class BalancerTest {
 
   @Test
   void pick_onlyReturnsReadyEndpoints() {
-    Balancer b = watch.balancer(Balancers.random(new Random(1)));
+    Balancer b = watch.balancer(Policies.random(new Random(1)));
     Endpoint up = ready("10.0.0.1", 80);
     Endpoint down = ready("10.0.0.2", 80).toBuilder().ready(false).build();
     Endpoint draining = ready("10.0.0.3", 80).toBuilder().ready(false).terminating(true).build();
@@ -85,7 +88,7 @@ class BalancerTest {
 
   @Test
   void pick_withNoneReady_fallsBackToServingTerminating() {
-    Balancer b = watch.balancer(Balancers.random(new Random(1)));
+    Balancer b = watch.balancer(Policies.random(new Random(1)));
     Endpoint down = ready("10.0.0.2", 80).toBuilder().ready(false).build();
     Endpoint draining = ready("10.0.0.3", 80).toBuilder().ready(false).terminating(true).build();
     resolver().publish(down, draining);
@@ -94,7 +97,7 @@ class BalancerTest {
 
   @Test
   void pick_followsEveryChange() {
-    Balancer b = watch.balancer(Balancers.random(new Random(2)));
+    Balancer b = watch.balancer(Policies.random(new Random(2)));
     resolver().publish(ready("10.0.0.1", 80));
     assertThat(b.pick()).isEqualTo(ready("10.0.0.1", 80));
     resolver().publish(ready("10.0.0.2", 80));
@@ -103,7 +106,7 @@ class BalancerTest {
 
   @Test
   void pick_afterAFailure_keepsUsingTheLastGoodList() {
-    Balancer b = watch.balancer(Balancers.random());
+    Balancer b = watch.balancer(Policies.random());
     resolver().publish(ready("10.0.0.1", 80));
     resolver().fail(ResolutionError.unavailable("timeout"));
     assertThat(b.pick()).isEqualTo(ready("10.0.0.1", 80));
@@ -113,7 +116,7 @@ class BalancerTest {
   @ParameterizedTest
   @ValueSource(ints = {3, 7, 20})
   void random_isUniform(int n) {
-    Balancer b = watch.balancer(Balancers.random(new Random(n)));
+    Balancer b = watch.balancer(Policies.random(new Random(n)));
     List<Endpoint> endpoints = Endpoints.random(new Random(n), n);
     resolver().publish(endpoints.toArray(new Endpoint[0]));
     int picks = 30_000;
@@ -132,10 +135,10 @@ class BalancerTest {
 
   @Test
   void sticky_sameKeySameEndpoint_evenThroughTheJavaPickerDirectly() {
-    Balancer b = watch.balancer(Balancers.sticky());
+    Balancer b = watch.balancer(Policies.sticky());
     List<Endpoint> endpoints = Endpoints.random(new Random(4), 10);
     resolver().publish(endpoints.toArray(new Endpoint[0]));
-    Picker<Endpoint> direct = Balancers.sticky().newPicker(Candidates.ofEndpoints(endpoints));
+    Picker<Endpoint> direct = Policies.sticky().newPicker(Candidates.ofEndpoints(endpoints));
     for (int i = 0; i < 1000; i++) {
       String key = "user-" + i;
       assertThat(b.pick(key)).isEqualTo(b.pick(key)).isEqualTo(direct.pick(key));
@@ -144,7 +147,7 @@ class BalancerTest {
 
   @Test
   void sticky_readinessFlap_ofOneEndpoint_movesItsKeys_andAtMostTwoPercentOfOthers() {
-    Balancer b = watch.balancer(Balancers.sticky());
+    Balancer b = watch.balancer(Policies.sticky());
     List<Endpoint> endpoints = Endpoints.random(new Random(5), 5);
     resolver().publish(endpoints.toArray(new Endpoint[0]));
     Map<String, Endpoint> before = new HashMap<>();
@@ -174,8 +177,8 @@ class BalancerTest {
 
   @Test
   void affinity_keepsAKeysEndpoint_whenANewEndpointWouldTakeIt_untilIdleTimeout() {
-    Balancer pure = watch.balancer(Balancers.sticky());
-    Balancer affine = watch.balancer(Balancers.sticky(Affinity.of(Duration.ofMinutes(10))));
+    Balancer pure = watch.balancer(Policies.sticky());
+    Balancer affine = watch.balancer(Policies.sticky(Affinity.of(Duration.ofMinutes(10))));
     List<Endpoint> endpoints = Endpoints.random(new Random(6), 11);
     resolver().publish(endpoints.subList(0, 10).toArray(new Endpoint[0]));
     Map<String, Endpoint> first = new HashMap<>();
@@ -204,7 +207,7 @@ class BalancerTest {
 
   @Test
   void affinity_movesAKey_whenItsEndpointLeaves() {
-    Balancer affine = watch.balancer(Balancers.sticky(Affinity.clientIp()));
+    Balancer affine = watch.balancer(Policies.sticky(Affinity.clientIp()));
     List<Endpoint> endpoints = Endpoints.random(new Random(8), 4);
     resolver().publish(endpoints.toArray(new Endpoint[0]));
     Endpoint mine = affine.pick("me");
@@ -225,10 +228,10 @@ class BalancerTest {
 
   @Test
   void byName_findsTheBuiltInPolicies_andNamesThemOnAMiss() {
-    assertThat(Balancers.byName("random").name()).isEqualTo("random");
-    assertThat(Balancers.byName("sticky").keyed()).isTrue();
-    assertThat(Balancers.names()).contains("random", "sticky");
-    assertThatThrownBy(() -> Balancers.byName("round_robin"))
+    assertThat(Policies.byName("random").name()).isEqualTo("random");
+    assertThat(Policies.byName("sticky").keyed()).isTrue();
+    assertThat(Policies.names()).contains("random", "sticky");
+    assertThatThrownBy(() -> Policies.byName("round_robin"))
         .hasMessageStartingWith("policy: \"round_robin\" (expected one of: ")
         .hasMessageContaining("random")
         .hasMessageContaining("sticky");
@@ -236,7 +239,7 @@ class BalancerTest {
 
   @Test
   void closedBalancer_keepsItsLastPicker() {
-    Balancer b = watch.balancer(Balancers.random());
+    Balancer b = watch.balancer(Policies.random());
     resolver().publish(ready("10.0.0.1", 80));
     b.close();
     resolver().publish(ready("10.0.0.2", 80));

@@ -1,14 +1,15 @@
 package dev.discovery.api;
 
-import static dev.discovery.api.Endpoints.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -34,7 +35,7 @@ class DiscoveryTest {
       assertThat(set.endpoints())
           .extracting(Endpoint::hostPort)
           .containsExactly("127.0.0.1:8080", "[::1]:8080");
-      assertThat(watch.balancer(Balancers.random()).pick().port()).isEqualTo(8080);
+      assertThat(watch.balancer(Policies.random()).pick().port()).isEqualTo(8080);
     }
   }
 
@@ -85,55 +86,6 @@ class DiscoveryTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> discoveryThreads().isEmpty());
       ServiceWatch again = discovery.watch("static:///127.0.0.3:80");
       assertThat(again.first().toCompletableFuture().get(10, TimeUnit.SECONDS).size()).isEqualTo(1);
-    }
-  }
-
-  @Test
-  void k8sScheme_usesDns_andSaysTheApiSourceIsNotInstalled() {
-    FakeScheduler scheduler = FakeScheduler.create();
-    ScriptedProvider dns = new ScriptedProvider("k8s+dns");
-    try (Discovery discovery =
-        ScriptedProvider.discovery(scheduler, ResolverRegistry.defaultRegistry().with(dns))) {
-      ServiceWatch watch = discovery.watch("k8s:///web.shop:grpc");
-      ScriptedProvider.Scripted r = dns.only();
-      assertThat(r.target.toString()).as("the target as written").isEqualTo("k8s:///web.shop:grpc");
-      r.publish(ready("10.0.0.1", 80));
-      assertThat(watch.current().orElseThrow().source().toString())
-          .isEqualTo("scripted (API source not installed)");
-    }
-  }
-
-  @Test
-  void k8sScheme_inACluster_usesTheApiSourceWhenInstalled() {
-    FakeScheduler scheduler = FakeScheduler.create();
-    ScriptedProvider dns = new ScriptedProvider("k8s+dns");
-    ScriptedProvider api = new ScriptedProvider("k8s+api");
-    try (Discovery discovery =
-        Discovery.builder()
-            .clock(scheduler.clock())
-            .scheduler(scheduler)
-            .blockingExecutor(scheduler)
-            .environment(Environment.of(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"), Map.of()))
-            .registry(ResolverRegistry.defaultRegistry().with(dns).with(api))
-            .build()) {
-      discovery.watch("k8s:///web.shop");
-      assertThat(api.resolvers).hasSize(1);
-      assertThat(dns.resolvers).isEmpty();
-    }
-  }
-
-  @Test
-  void k8sScheme_withNoDnsProvider_namesTheInstalledSchemes() {
-    FakeScheduler scheduler = FakeScheduler.create();
-    try (Discovery discovery =
-        Discovery.builder()
-            .clock(scheduler.clock())
-            .scheduler(scheduler)
-            .environment(Environment.empty())
-            .build()) {
-      ServiceWatch watch = discovery.watch("k8s:///web.shop");
-      assertThat(watch.lastError().orElseThrow().message())
-          .isEqualTo("no resolver for scheme k8s+dns (installed: k8s, static)");
     }
   }
 
@@ -192,15 +144,9 @@ class DiscoveryTest {
   }
 
   @Test
-  void builder_refusesBadNamespaceAndZone() {
-    assertThatThrownBy(() -> Discovery.builder().namespace("Shop_1"))
-        .hasMessage("namespace: \"Shop_1\" has 'S' (expected: a DNS-1123 label)");
-    assertThatThrownBy(() -> Discovery.builder().clusterDomain("cluster..local"))
-        .hasMessageContaining("clusterDomain: \"cluster..local\": label \"\" is empty");
-  }
-
-  @Test
   void defaultRegistry_hasTheBuiltInSchemes() {
-    assertThat(ResolverRegistry.defaultRegistry().schemes()).containsAll(List.of("k8s", "static"));
+    assertThat(ResolverRegistry.defaultRegistry().schemes())
+        .contains("static")
+        .doesNotContain("k8s");
   }
 }

@@ -2,6 +2,7 @@ package dev.discovery.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.util.List;
 import java.util.Random;
@@ -47,7 +48,7 @@ class PickAllocationTest {
     return allocatedBytes() - before;
   }
 
-  private static Balancer balancer(Discovery d, ScriptedProvider p, PickerFactory policy) {
+  private static Balancer balancer(Discovery d, ScriptedProvider p, Policy policy) {
     ServiceWatch w = d.watch("fake:///web.shop");
     Balancer b = w.balancer(policy);
     if (p.resolvers.get(0).listener != null && w.current().isEmpty()) {
@@ -61,9 +62,9 @@ class PickAllocationTest {
     FakeScheduler scheduler = FakeScheduler.create();
     ScriptedProvider p = new ScriptedProvider("fake");
     try (Discovery d = ScriptedProvider.discovery(scheduler, ResolverRegistry.of(p))) {
-      Balancer random = balancer(d, p, Balancers.random());
-      Balancer sticky = balancer(d, p, Balancers.sticky());
-      Balancer affine = balancer(d, p, Balancers.sticky(Affinity.clientIp()));
+      Balancer random = balancer(d, p, Policies.random());
+      Balancer sticky = balancer(d, p, Policies.sticky());
+      Balancer affine = balancer(d, p, Policies.sticky(Affinity.clientIp()));
       String[] keys = new String[1000];
       for (int i = 0; i < keys.length; i++) {
         keys[i] = "session-" + i;

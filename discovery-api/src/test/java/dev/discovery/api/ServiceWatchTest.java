@@ -4,6 +4,8 @@ import static dev.discovery.api.Endpoints.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.spi.UriTarget;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +117,7 @@ class ServiceWatchTest {
   @Test
   void listenersAndBalancers_getASnapshotBefore_currentShowsIt() {
     ServiceWatch watch = discovery.watch("fake:///web.shop");
-    Balancer balancer = watch.balancer(Balancers.random());
+    Balancer balancer = watch.balancer(Policies.random());
     List<String> seenByListener = new ArrayList<>();
     watch.subscribe(
         e -> {
@@ -175,7 +177,7 @@ class ServiceWatchTest {
   @Test
   void watchesOfOneTarget_shareOneResolver_closedWithTheLastWatch() {
     ServiceWatch a = discovery.watch("fake:///web.shop");
-    ServiceWatch b = discovery.watch(Target.parse("fake:///web.shop"));
+    ServiceWatch b = discovery.watch(discovery.registry().parse("fake:///web.shop"));
     ServiceWatch other = discovery.watch("fake:///api.shop");
     assertThat(scripted.resolvers).hasSize(2);
 
@@ -198,8 +200,17 @@ class ServiceWatchTest {
   }
 
   @Test
-  void schemeWithoutProvider_failsTheWatch_namingTheInstalledSchemes() {
-    ServiceWatch watch = discovery.watch("k8s+api:///web.shop");
+  void unknownScheme_isRefused_namingTheInstalledSchemes() {
+    assertThatThrownBy(() -> discovery.watch("k8s+api:///web.shop"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "scheme: \"k8s+api\" in \"k8s+api:///web.shop\" has no resolver installed (expected"
+                + " one of: fake)");
+  }
+
+  @Test
+  void targetWithoutProvider_failsTheWatch_namingTheInstalledSchemes() {
+    ServiceWatch watch = discovery.watch(new UriTarget("k8s+api", "", "web.shop"));
     assertThat(watch.lastError())
         .contains(
             ResolutionError.misconfigured("no resolver for scheme k8s+api (installed: fake)"));
@@ -219,8 +230,10 @@ class ServiceWatchTest {
 
   @Test
   void badTarget_throwsWithTheParsersMessage() {
-    assertThatThrownBy(() -> discovery.watch("k8s:///Web_1"))
+    assertThatThrownBy(() -> discovery.watch("fake:/web"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("service: \"web_1\" has '_'");
+        .hasMessage(
+            "target: \"fake:/web\" has no scheme (expected: <scheme>://[authority]/<path>, e.g."
+                + " k8s:///web.shop:grpc or static:///10.0.0.1:80)");
   }
 }

@@ -2,6 +2,8 @@ package dev.discovery.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -22,7 +24,7 @@ class StickyPickerTest {
   private static final long[] SEEDS = LongStream.rangeClosed(1, 10).toArray();
 
   private static Picker<Endpoint> picker(List<Endpoint> endpoints) {
-    return Balancers.sticky().newPicker(Candidates.ofEndpoints(endpoints));
+    return Policies.sticky().newPicker(Candidates.ofEndpoints(endpoints));
   }
 
   private static String[] keys(Random random) {

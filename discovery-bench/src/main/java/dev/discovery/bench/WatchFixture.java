@@ -4,16 +4,16 @@ import dev.discovery.api.Balancer;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
-import dev.discovery.api.PickerFactory;
-import dev.discovery.api.ResolutionResult;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ResolverRegistry;
+import dev.discovery.api.Policy;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Source;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.util.List;
 
@@ -62,7 +62,6 @@ public final class WatchFixture implements AutoCloseable {
             .blockingExecutor(scheduler)
             .clock(scheduler.clock())
             .registry(ResolverRegistry.of(provider))
-            .namespace("bench")
             .build();
     this.watch = discovery.watch(TARGET);
     if (listener == null) {
@@ -90,7 +89,7 @@ public final class WatchFixture implements AutoCloseable {
     return watch;
   }
 
-  public Balancer balancer(PickerFactory factory) {
+  public Balancer balancer(Policy factory) {
     return watch.balancer(factory);
   }
 

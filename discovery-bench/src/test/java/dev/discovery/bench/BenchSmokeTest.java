@@ -89,7 +89,7 @@ class BenchSmokeTest {
         .containsPattern("\\| 3 \\| 1 \\| [0-9.]+ ±?[0-9.]* ?ns · 0 B \\| [0-9.]+")
         .contains("## gRPC: our sticky policy, the key in a request header")
         .contains("one-endpoint change through a watch | sticky | 1000 |")
-        .contains("build a picker (PickerFactory.newPicker) | sticky | 1000 |")
+        .contains("build a picker (Policy.newPicker) | sticky | 1000 |")
         .contains("## Retained size (JOL GraphLayout)")
         .contains("## Resolve: lookups against the testkit's DNS server")
         .contains("| headless-100 | name | 100 | ");

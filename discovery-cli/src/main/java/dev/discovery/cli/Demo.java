@@ -1,17 +1,17 @@
 package dev.discovery.cli;
 
-import dev.discovery.api.Backoff;
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
+import dev.discovery.api.Policies;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.k8s.DnsResolverProvider;
+import dev.discovery.spi.Backoff;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
@@ -246,7 +246,7 @@ final class Demo {
     try (ServiceWatch w = discovery.watch(target)) {
       web = w;
       // The sticky balancer subscribes before the demo does, so it has every change first.
-      sticky = web.balancer(Balancers.sticky());
+      sticky = web.balancer(Policies.sticky());
       web.subscribe(
           e -> {
             if (e instanceof WatchEvent.Failed f
@@ -445,7 +445,7 @@ final class Demo {
     out.println("live list: " + EndpointText.counts(set));
     set.endpoints().forEach(e -> out.println("  " + EndpointText.line(e)));
     PickStats.Distribution random;
-    try (Balancer b = web.balancer(Balancers.random(new Random(settings.seed())))) {
+    try (Balancer b = web.balancer(Policies.random(new Random(settings.seed())))) {
       random = PickStats.run(b, set, settings.calls(), List.of());
     }
     out.println(String.format(Locale.ROOT, "random, %,d calls:", settings.calls()));

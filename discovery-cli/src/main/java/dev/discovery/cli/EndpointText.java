@@ -2,7 +2,7 @@ package dev.discovery.cli;
 
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +42,7 @@ final class EndpointText {
     Table t = Table.of("ADDRESS", "PORT", "HOSTNAME", "ZONE", "NODE", "READY", "SERVING", "TERM");
     for (Endpoint e : endpoints) {
       t.row(
-          Addresses.format(e.ip()),
+          IpAddresses.format(e.ip()),
           e.port(),
           e.hostname(),
           e.zone(),

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -42,7 +42,7 @@ final class Json {
 
   static Map<String, Object> endpoint(Endpoint e) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("address", Addresses.format(e.ip()));
+    m.put("address", IpAddresses.format(e.ip()));
     m.put("port", e.port());
     m.put("hostname", e.hostname());
     m.put("zone", e.zone());

@@ -1,11 +1,11 @@
 package dev.discovery.cli;
 
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.NoEndpointAvailableException;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
@@ -62,7 +62,7 @@ final class PickCommand implements Callable<Integer> {
     Target t = source.target(target);
     picks.check();
     bounds.check();
-    PickerFactory factory = factory();
+    Policy factory = factory();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     char glyph = Terminal.barGlyph();
@@ -83,7 +83,7 @@ final class PickCommand implements Callable<Integer> {
       out.println(t + ": " + WatchPrinter.describe(set));
       out.println(
           "policy "
-              + balancer.policy()
+              + balancer.policy().name()
               + ": "
               + String.format(Locale.ROOT, "%,d", picks.calls)
               + " calls"
@@ -151,12 +151,12 @@ final class PickCommand implements Callable<Integer> {
     }
   }
 
-  private PickerFactory factory() {
+  private Policy factory() {
     try {
       return switch (policy.toLowerCase(Locale.ROOT)) {
-        case "random" -> Balancers.random(new Random(picks.seed));
-        case "sticky" -> Balancers.sticky();
-        default -> Balancers.byName(policy);
+        case "random" -> Policies.random(new Random(picks.seed));
+        case "sticky" -> Policies.sticky();
+        default -> Policies.byName(policy);
       };
     } catch (IllegalArgumentException e) {
       throw new ParameterException(

@@ -2,8 +2,8 @@ package dev.discovery.cli;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Target;
-import dev.discovery.api.internal.TargetParser;
 import dev.discovery.k8s.DnsResolverProvider;
+import dev.discovery.k8s.internal.KubernetesTargetParser;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
@@ -91,18 +91,17 @@ final class SourceOptions {
     if (dnsServer != null) {
       dns.server(dnsServer);
     }
-    Discovery.Builder b = Discovery.builder().provider(dns.build());
     try {
       if (namespace != null) {
-        b.namespace(namespace);
+        dns.namespace(namespace);
       }
       if (clusterDomain != null) {
-        b.clusterDomain(clusterDomain);
+        dns.clusterDomain(clusterDomain);
       }
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), "Invalid option: " + e.getMessage());
     }
-    return b.build();
+    return Discovery.builder().provider(dns.build()).build();
   }
 
   /** Converts {@code 5s}, {@code 500ms}, {@code PT5S} for picocli. */
@@ -128,11 +127,20 @@ final class SourceOptions {
     public InetSocketAddress convert(String value) {
       InetSocketAddress a;
       try {
-        a = TargetParser.parseHostPort(value, "DNS server");
+        a = KubernetesTargetParser.parseHostPort(value, "DNS server");
       } catch (IllegalArgumentException e) {
         throw new TypeConversionException(e.getMessage());
       }
       if (a.isUnresolved()) {
+        String host = a.getHostString();
+        if (host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'))) {
+          // All digits and dots: meant as IPv4 (no top-level domain is all digits).
+          throw new TypeConversionException(
+              "\""
+                  + host
+                  + "\" is not a valid IPv4 address (expected: four numbers 0..255, as in"
+                  + " 10.96.0.10)");
+        }
         throw new TypeConversionException(
             "\"" + value + "\" is a host name (expected: an IP address, as in 10.96.0.10:53)");
       }

@@ -60,6 +60,27 @@ final class Cli {
     }
   }
 
+  /**
+   * Runs {@code args} with {@code jars} on the class path beside the CLI's jar (as a user adds a
+   * resolver provider of their own), to the end.
+   */
+  static Result runWith(List<Path> jars, String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Dfile.encoding=UTF-8");
+    command.add("-cp");
+    List<String> path = new ArrayList<>(List.of(JAR.toString()));
+    jars.forEach(j -> path.add(j.toString()));
+    command.add(String.join(java.io.File.pathSeparator, path));
+    command.add("dev.discovery.cli.Main");
+    command.addAll(List.of(args));
+    try (Running r = new Running(new ProcessBuilder(command).start())) {
+      return r.awaitExit(LIMIT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Starts {@code args}; close the result to end the process. */
   static Running start(String... args) {
     assertThat(JAR)

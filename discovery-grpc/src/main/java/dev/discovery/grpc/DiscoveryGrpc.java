@@ -2,7 +2,6 @@ package dev.discovery.grpc;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Target;
 import dev.discovery.grpc.internal.DiscoveryNameResolverProvider;
 import dev.discovery.grpc.internal.PolicyRegistration;
 import dev.discovery.grpc.internal.SharedDiscovery;
@@ -11,6 +10,7 @@ import io.grpc.LoadBalancerRegistry;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
 import io.grpc.NameResolverRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -35,9 +35,9 @@ import java.util.Objects;
  * <h2>Policies</h2>
  *
  * {@code random} and {@code sticky} are registered by {@link java.util.ServiceLoader}. Every other
- * {@link dev.discovery.api.PickerFactory} that discovery-api's {@link java.util.ServiceLoader}
- * finds becomes a policy of its name in {@link LoadBalancerRegistry#getDefaultRegistry()} when a
- * channel first uses a discovery target or a discovery policy, or when {@link
+ * {@link dev.discovery.api.Policy} that discovery-api's {@link java.util.ServiceLoader} finds
+ * becomes a policy of its name in {@link LoadBalancerRegistry#getDefaultRegistry()} when a channel
+ * first uses a discovery target or a discovery policy, or when {@link
  * #registerPolicies(LoadBalancerRegistry)} is called; a name the registry already has is left to
  * its owner.
  *
@@ -62,9 +62,6 @@ public final class DiscoveryGrpc {
   public static final Attributes.Key<Endpoint> ENDPOINT =
       Attributes.Key.create("dev.discovery.grpc.Endpoint");
 
-  /** The channel target schemes served: {@code k8s, k8s+dns, k8s+api, static, fake}. */
-  public static final List<String> SCHEMES = Target.KNOWN_SCHEMES;
-
   /**
    * The process-wide {@link Discovery} channels use by default: system clock, the default resolver
    * registry, the host's environment. Its threads are daemons named {@code discovery-*} that exit
@@ -80,23 +77,64 @@ public final class DiscoveryGrpc {
    * registers for the scheme (4), while grpc's {@code dns} (5, registered first) stays the default
    * scheme of the default registry.
    *
-   * @throws IllegalArgumentException if {@code scheme} is not one of {@link #SCHEMES}
+   * @throws IllegalArgumentException if {@code discovery}'s registry has no provider of {@code
+   *     scheme}
    */
   public static NameResolverProvider nameResolverProvider(String scheme, Discovery discovery) {
     Objects.requireNonNull(scheme, "scheme");
     Objects.requireNonNull(discovery, "discovery");
-    if (!SCHEMES.contains(scheme)) {
+    List<String> installed = discovery.registry().schemes();
+    if (!installed.contains(scheme)) {
       throw new IllegalArgumentException(
-          "scheme: \"" + scheme + "\" (expected one of: " + String.join(", ", SCHEMES) + ")");
+          "scheme: \""
+              + scheme
+              + "\" has no resolver in "
+              + discovery
+              + " (expected one of: "
+              + String.join(", ", installed)
+              + ")");
     }
     return new DiscoveryNameResolverProvider(
         scheme, DiscoveryNameResolverProvider.CUSTOM_PRIORITY, discovery);
   }
 
   /**
-   * Registers in {@code registry} a policy for every {@link dev.discovery.api.PickerFactory} found
-   * (see {@link dev.discovery.api.Balancers#names()}) whose name {@code registry} does not have
-   * yet. Idempotent.
+   * Makes every scheme of {@code discovery}'s resolver registry a channel target scheme of {@code
+   * registry}, resolved with {@code discovery}, except those {@code registry} already serves: the
+   * way to use a scheme of your own ({@code ResolverProvider}) or the testkit's {@code fake} in a
+   * channel target. ({@code k8s}, {@code k8s+dns}, {@code k8s+api} and {@code static} need no call:
+   * grpc's {@link java.util.ServiceLoader} finds them.) Idempotent.
+   *
+   * @return the schemes registered by this call
+   */
+  public static List<String> registerSchemes(NameResolverRegistry registry, Discovery discovery) {
+    Objects.requireNonNull(registry, "registry");
+    Objects.requireNonNull(discovery, "discovery");
+    List<String> added = new ArrayList<>();
+    synchronized (DiscoveryGrpc.class) {
+      for (String scheme : discovery.registry().schemes()) {
+        if (registry.getProviderForScheme(scheme) == null) {
+          registry.register(nameResolverProvider(scheme, discovery));
+          added.add(scheme);
+        }
+      }
+    }
+    return added;
+  }
+
+  /**
+   * {@link #registerSchemes(NameResolverRegistry, Discovery)} of {@link
+   * NameResolverRegistry#getDefaultRegistry()} with {@link #sharedDiscovery()}: every scheme that
+   * discovery-api's {@link java.util.ServiceLoader} finds becomes a channel target scheme.
+   */
+  public static List<String> registerSchemes() {
+    return registerSchemes(NameResolverRegistry.getDefaultRegistry(), sharedDiscovery());
+  }
+
+  /**
+   * Registers in {@code registry} a policy for every {@link dev.discovery.api.Policy} found (see
+   * {@link dev.discovery.api.Policies#names()}) whose name {@code registry} does not have yet.
+   * Idempotent.
    *
    * @return the names registered by this call
    */

@@ -1,9 +1,8 @@
 package dev.discovery.grpc;
 
 import dev.discovery.api.Affinity;
+import dev.discovery.api.Policies;
 import dev.discovery.grpc.internal.PolicyConfig;
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,9 +60,10 @@ public record StickyConfig(String header, Affinity affinity) {
    *     was expected
    */
   public static StickyConfig fromJson(Map<String, ?> json) {
-    PolicyConfig config = PolicyConfig.sticky(Objects.requireNonNull(json, "json"));
+    PolicyConfig config =
+        PolicyConfig.parse(Policies.sticky(), Objects.requireNonNull(json, "json"));
     return new StickyConfig(
-        config.header().originalName(), config.factory().affinity().orElse(null));
+        config.header().originalName(), Affinity.fromOptions(json).orElse(null));
   }
 
   /** The policy's JSON object, as {@link #fromJson} reads it. */
@@ -71,15 +71,7 @@ public record StickyConfig(String header, Affinity affinity) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("header", header);
     if (affinity != null) {
-      Duration t = affinity.timeout();
-      json.put(
-          "affinityTimeout",
-          BigDecimal.valueOf(t.getSeconds())
-                  .add(BigDecimal.valueOf(t.getNano(), 9))
-                  .stripTrailingZeros()
-                  .toPlainString()
-              + "s");
-      json.put("affinityMaxKeys", (double) affinity.maxKeys());
+      json.putAll(affinity.toOptions());
     }
     return json;
   }

@@ -5,6 +5,7 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.Environment;
 import dev.discovery.testkit.FakeResolver;
 import dev.discovery.testkit.FakeTarget;
+import io.grpc.NameResolverRegistry;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,6 +18,11 @@ final class FakeResolverDirectory implements PodDirectory {
   final FakeTarget web = resolver.target(target());
   private final Discovery discovery =
       Discovery.builder().provider(resolver).environment(Environment.empty()).build();
+
+  FakeResolverDirectory() {
+    // The fake scheme is no channel target scheme until registered; channels pass the discovery.
+    DiscoveryGrpc.registerSchemes(NameResolverRegistry.getDefaultRegistry(), discovery);
+  }
 
   @Override
   public String target() {

@@ -1,15 +1,15 @@
 package dev.discovery.grpc;
 
-import dev.discovery.api.Candidates;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 
 /**
  * A policy a user could plug in through discovery-api's SPI (declared in this module's test
  * resources): every call goes to the lowest address. Deterministic, so a test can tell it is in
  * use.
  */
-public final class LowestPickerFactory implements PickerFactory {
+public final class LowestPickerFactory implements Policy {
   @Override
   public String name() {
     return "lowest";

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
 import dev.discovery.api.Discovery;
+import dev.discovery.api.Policies;
 import dev.discovery.api.ServiceWatch;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
@@ -246,7 +246,7 @@ final class Scenarios {
     try (Pods pods = Pods.started(subnet, 5);
         ServiceWatch watch = discovery.watch(dir.target())) {
       dir.publish(pods.all());
-      Balancer javaApi = watch.balancer(Balancers.sticky());
+      Balancer javaApi = watch.balancer(Policies.sticky());
       ManagedChannel channel = Calls.sticky(dir.target(), dir.discovery());
       try {
         awaitAnswersFrom(channel, pods.all(), CONNECT_BOUND); // calls without the key: random

@@ -66,7 +66,7 @@ class StickyConfigTest {
 
     assertThat(parsed.getError()).isNull();
     assertThat(parsed.getConfig().toString())
-        .isEqualTo("sticky(Affinity[timeout=PT1H, maxKeys=100000]) keyed by header x-session-id");
+        .isEqualTo("sticky with affinity 3600s, 100000 keys keyed by header x-session-id");
   }
 
   static Stream<Arguments> badConfigs() {
@@ -100,8 +100,8 @@ class StickyConfigTest {
         Arguments.of(
             "sticky",
             json("header", "x-session-id", "ttl", "5s"),
-            "option: \"ttl\" for policy sticky (expected: affinityTimeout, affinityMaxKeys,"
-                + " header)"),
+            "options: [ttl] for policy sticky (expected: none); every keyed policy also takes"
+                + " affinityTimeout and affinityMaxKeys (and header in a gRPC service config)"),
         Arguments.of(
             "random",
             Map.of("header", "x-session-id"),

@@ -1,15 +1,15 @@
 package dev.discovery.k8s;
 
-import dev.discovery.api.Backoff;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.Target;
-import dev.discovery.api.internal.Resolvers;
 import dev.discovery.k8s.internal.DnsOptions;
 import dev.discovery.k8s.internal.DnsResolver;
+import dev.discovery.k8s.internal.KubernetesTargetParser;
+import dev.discovery.spi.Backoff;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.Resolvers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -23,6 +23,9 @@ import java.util.random.RandomGenerator;
  *   <li>Names: {@code <svc>}, {@code <svc>.<ns>}, {@code <svc>.<ns>.svc}, full and absolute names,
  *       with the pod's resolv.conf search list and ndots as libc applies them; or the full name
  *       first against an explicit server (the target's authority, or {@link Builder#server}).
+ *       NXDOMAIN moves on to the next name; a failure (REFUSED inside the cluster zone or for the
+ *       name that answered before, SERVFAIL, a timeout) stops there as an UNAVAILABLE error, never
+ *       "not found".
  *   <li>Kinds: ClusterIP (one virtual address), headless (an endpoint per A/AAAA record, hostnames
  *       and per-endpoint ports from SRV), ExternalName (the CNAME chain followed, at most 8 links).
  *   <li>Ports: a number from the target, or a port name through SRV {@code _<name>._tcp.<name>}.
@@ -57,7 +60,9 @@ public final class DnsResolverProvider implements ResolverProvider {
             b.backoff,
             b.notFoundGrace,
             b.maxEndpoints,
-            b.random);
+            b.random,
+            b.namespace,
+            b.clusterDomain);
   }
 
   /** A builder starting from the defaults. */
@@ -67,22 +72,23 @@ public final class DnsResolverProvider implements ResolverProvider {
 
   @Override
   public String scheme() {
-    return Target.K8S_DNS;
+    return KubernetesTarget.K8S_DNS;
+  }
+
+  /** Parses the {@link KubernetesTarget} grammar. */
+  @Override
+  public Target parse(String target) {
+    return KubernetesTarget.parse(target);
   }
 
   @Override
   public Resolver newResolver(Target target, ResolverContext context) {
-    if (!(target instanceof ServiceTarget st)) {
+    if (!(target instanceof KubernetesTarget st)) {
       return Resolvers.failing(
           ResolutionError.misconfigured(
               "target " + target + " is not a Service name (expected: k8s+dns:///<service>...)"));
     }
     return new DnsResolver(st, context, options);
-  }
-
-  /** The settings in use. */
-  public DnsOptions options() {
-    return options;
   }
 
   @Override
@@ -100,8 +106,63 @@ public final class DnsResolverProvider implements ResolverProvider {
     private int notFoundGrace = 2;
     private int maxEndpoints = 10_000;
     private RandomGenerator random = new Random();
+    private String namespace;
+    private String clusterDomain;
 
     private Builder() {}
+
+    /**
+     * The namespace for targets that name none (default: the pod's own from the service-account
+     * file, else resolv.conf's first search domain, else {@code default}).
+     */
+    public Builder namespace(String namespace) {
+      String problem =
+          KubernetesTargetParser.labelProblem(
+              Objects.requireNonNull(namespace, "namespace"), false);
+      if (problem != null) {
+        throw new IllegalArgumentException(
+            "namespace: \"" + namespace + "\" " + problem + " (expected: a DNS-1123 label)");
+      }
+      this.namespace = namespace;
+      return this;
+    }
+
+    /**
+     * The cluster zone (default: from the resolv.conf search list, else {@code cluster.local}).
+     * With the shortest Service and namespace names, {@code a.b.svc.<zone>}, the whole name must
+     * stay within 253 characters.
+     */
+    public Builder clusterDomain(String clusterDomain) {
+      Objects.requireNonNull(clusterDomain, "clusterDomain");
+      String d =
+          clusterDomain.endsWith(".")
+              ? clusterDomain.substring(0, clusterDomain.length() - 1)
+              : clusterDomain;
+      for (String label : d.split("\\.", -1)) {
+        String problem = KubernetesTargetParser.labelProblem(label, false);
+        if (problem != null) {
+          throw new IllegalArgumentException(
+              "clusterDomain: \""
+                  + clusterDomain
+                  + "\": label \""
+                  + label
+                  + "\" "
+                  + problem
+                  + " (expected: DNS-1123 labels such as cluster.local)");
+        }
+      }
+      int longest = KubernetesTargetParser.MAX_NAME_LENGTH - "a.b.svc.".length();
+      if (d.length() > longest) {
+        throw new IllegalArgumentException(
+            "clusterDomain: "
+                + d.length()
+                + " characters (expected: at most "
+                + longest
+                + ", so that <service>.<namespace>.svc.<zone> fits a DNS name's 253)");
+      }
+      this.clusterDomain = d;
+      return this;
+    }
 
     /**
      * The DNS server to ask, for targets without an authority (default: the nameservers of the

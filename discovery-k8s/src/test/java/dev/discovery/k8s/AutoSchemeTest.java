@@ -3,13 +3,27 @@ package dev.discovery.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.api.Environment;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.Source;
+import dev.discovery.api.Target;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
 import dev.discovery.testkit.Pod;
 import dev.discovery.testkit.Service;
+import dev.discovery.testkit.clock.FakeScheduler;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +53,97 @@ class AutoSchemeTest {
 
   @Test
   void defaultRegistry_findsTheDnsSource() {
-    assertThat(dev.discovery.api.ResolverRegistry.defaultRegistry().schemes())
+    assertThat(dev.discovery.spi.ResolverRegistry.defaultRegistry().schemes())
         .contains("k8s", "k8s+dns", "static");
+  }
+
+  /** Records what it is asked for; its resolvers report one endpoint. */
+  private static final class Recording implements ResolverProvider {
+    final String scheme;
+    final List<Target> targets = new ArrayList<>();
+
+    Recording(String scheme) {
+      this.scheme = scheme;
+    }
+
+    @Override
+    public String scheme() {
+      return scheme;
+    }
+
+    @Override
+    public Resolver newResolver(Target target, ResolverContext context) {
+      targets.add(target);
+      return new Resolver() {
+        @Override
+        public void start(Listener listener) {
+          listener.onResult(
+              new ResolutionResult.Resolved(
+                  EndpointSet.builder(ServiceKind.HEADLESS, Source.of(scheme))
+                      .add(Endpoint.of(InetAddress.getLoopbackAddress(), 80))
+                      .resolvedAt(context.clock().instant())
+                      .build()));
+        }
+
+        @Override
+        public void refresh() {}
+
+        @Override
+        public void close() {}
+      };
+    }
+  }
+
+  private static Discovery discovery(Environment env, ResolverRegistry registry) {
+    FakeScheduler scheduler = FakeScheduler.create();
+    return Discovery.builder()
+        .clock(scheduler.clock())
+        .scheduler(scheduler)
+        .blockingExecutor(scheduler)
+        .environment(env)
+        .registry(registry)
+        .build();
+  }
+
+  @Test
+  void k8sScheme_usesDns_handsItTheTargetAsWritten_andSaysTheApiSourceIsNotInstalled() {
+    Recording dns = new Recording("k8s+dns");
+    try (Discovery discovery =
+        discovery(Environment.empty(), ResolverRegistry.defaultRegistry().with(dns))) {
+      ServiceWatch watch = discovery.watch("k8s:///web.shop:grpc");
+      assertThat(dns.targets).extracting(Target::toString).containsExactly("k8s:///web.shop:grpc");
+      assertThat(watch.current().orElseThrow().source().toString())
+          .isEqualTo("k8s+dns (API source not installed)");
+    }
+  }
+
+  @Test
+  void k8sScheme_inACluster_usesTheApiSourceWhenInstalled() {
+    Recording dns = new Recording("k8s+dns");
+    Recording api = new Recording("k8s+api");
+    try (Discovery discovery =
+        discovery(
+            Environment.of(Map.of("KUBERNETES_SERVICE_HOST", "10.96.0.1"), Map.of()),
+            ResolverRegistry.defaultRegistry().with(dns).with(api))) {
+      ServiceWatch watch = discovery.watch("k8s:///web.shop");
+      assertThat(api.targets).hasSize(1);
+      assertThat(dns.targets).isEmpty();
+      assertThat(watch.current().orElseThrow().source().toString())
+          .isEqualTo("k8s+api (in a cluster)");
+    }
+  }
+
+  @Test
+  void k8sScheme_withNoDnsProvider_namesTheInstalledSchemes() {
+    ResolverRegistry noDns =
+        ResolverRegistry.of(
+            ResolverRegistry.defaultRegistry().providers().stream()
+                .filter(p -> !p.scheme().equals("k8s+dns"))
+                .toList());
+    try (Discovery discovery = discovery(Environment.empty(), noDns)) {
+      ServiceWatch watch = discovery.watch("k8s:///web.shop");
+      assertThat(watch.lastError().orElseThrow().message())
+          .isEqualTo("no resolver for scheme k8s+dns (installed: k8s, static)");
+    }
   }
 }

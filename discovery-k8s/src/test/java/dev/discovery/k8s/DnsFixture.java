@@ -6,9 +6,10 @@ import dev.discovery.api.Discovery;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
+import dev.discovery.k8s.internal.ClusterDefaults;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
 import dev.discovery.testkit.clock.FakeScheduler;
@@ -36,8 +37,11 @@ final class DnsFixture implements AutoCloseable {
   DnsFixture() {}
 
   DnsFixture start() {
-    return start(
-        DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(2)), podEnvironment("shop"));
+    return start(podEnvironment("shop"));
+  }
+
+  DnsFixture start(Environment environment) {
+    return start(DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(2)), environment);
   }
 
   DnsFixture start(DnsResolverProvider.Builder provider, Environment environment) {
@@ -57,15 +61,19 @@ final class DnsFixture implements AutoCloseable {
    * What a pod in {@code namespace} sees (the nameserver line is data: targets name the server).
    */
   static Environment podEnvironment(String namespace) {
+    return podEnvironment(
+        namespace, namespace + ".svc.cluster.local svc.cluster.local cluster.local");
+  }
+
+  /** What a pod in {@code namespace} with this search list sees (ndots 5). */
+  static Environment podEnvironment(String namespace, String searchList) {
     return Environment.of(
         Map.of("HOSTNAME", "client-0"),
         Map.of(
-            Environment.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")),
+            ClusterDefaults.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")),
             namespace,
-            Environment.RESOLV_CONF,
-            "nameserver 10.96.0.10\nsearch "
-                + namespace
-                + ".svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n"));
+            ClusterDefaults.RESOLV_CONF,
+            "nameserver 10.96.0.10\nsearch " + searchList + "\noptions ndots:5\n"));
   }
 
   /** A watch of {@code k8s+dns://<fake server>/<name>}, with events recorded. */
@@ -105,6 +113,30 @@ final class DnsFixture implements AutoCloseable {
   /** Lets refresh timers fire, as if {@code d} had passed. */
   void advance(Duration d) {
     scheduler.advance(d);
+  }
+
+  /**
+   * Advances the clock by {@code d} (at least up to the resolver's timer), then waits until the
+   * resolution it started has finished: the resolver has set its next timer and no task is due. For
+   * fixtures with one watch.
+   */
+  void advanceAndAwaitNextTimer(Duration d) {
+    advance(d);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                scheduler
+                    .nextTaskDelay()
+                    .filter(delay -> delay.compareTo(Duration.ZERO) > 0)
+                    .isPresent());
+  }
+
+  /** How many resolutions asked for {@code name}: its A queries. */
+  long resolutions(String name) {
+    return dns.queries().stream()
+        .filter(q -> q.type().equals("A") && q.name().equalsIgnoreCase(name))
+        .count();
   }
 
   long changes() {

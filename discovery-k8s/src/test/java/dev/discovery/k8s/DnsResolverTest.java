@@ -192,13 +192,13 @@ class DnsResolverTest {
     EndpointSet set = f.awaitSet(w, s -> s.size() == 3);
     assertThat(set.revision()).isEqualTo(4);
 
+    await().atMost(DnsFixture.WAIT).until(() -> f.scheduler.nextTaskDelay().isPresent());
     long changes = f.changes();
+    long resolutions = f.resolutions("web.shop.svc.cluster.local");
     for (int i = 0; i < 3; i++) {
-      long queries = f.dns.queryCount();
-      f.advance(Duration.ofSeconds(5));
-      await().atMost(DnsFixture.WAIT).until(() -> f.dns.queryCount() > queries);
+      f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
     }
-    await().pollDelay(Duration.ofMillis(200)).atMost(DnsFixture.WAIT).until(() -> true);
+    assertThat(f.resolutions("web.shop.svc.cluster.local")).isEqualTo(resolutions + 3);
     assertThat(f.changes()).as("unchanged answers are not republished").isEqualTo(changes);
   }
 
@@ -222,15 +222,15 @@ class DnsResolverTest {
     f.awaitSet(w, s -> s.size() == 3);
     await().atMost(DnsFixture.WAIT).until(() -> f.scheduler.nextTaskDelay().isPresent());
     long before = f.dns.queryCount();
+    long resolutions = f.resolutions("web.shop.svc.cluster.local");
     for (int i = 0; i < 10; i++) {
       w.refresh();
     }
     assertThat(f.dns.queryCount()).as("within minRefresh of the last resolution").isEqualTo(before);
-    f.advance(Duration.ofSeconds(1));
-    await().atMost(DnsFixture.WAIT).until(() -> f.dns.queryCount() > before);
-    long once = f.dns.queryCount();
-    await().pollDelay(Duration.ofMillis(300)).atMost(DnsFixture.WAIT).until(() -> true);
-    assertThat(f.dns.queryCount()).as("ten refresh() calls, one resolution").isEqualTo(once);
+    f.advanceAndAwaitNextTimer(Duration.ofSeconds(1));
+    assertThat(f.resolutions("web.shop.svc.cluster.local"))
+        .as("ten refresh() calls, one resolution")
+        .isEqualTo(resolutions + 1);
   }
 
   @Test
@@ -271,14 +271,122 @@ class DnsResolverTest {
   }
 
   @Test
-  void refusedCandidate_movesOnToTheNext_andNxdomainElsewhereMeansNotFound() {
+  void refusedForTheNameThatAnswered_keepsTheList_andIsUnavailable_namingThatName() {
+    f.start();
+    ServiceWatch w = f.watch("web.shop:grpc");
+    EndpointSet good = f.awaitSet(w, s -> s.size() == 3);
+    f.dns.inject("web.shop.svc.cluster.local", DnsFault.refused());
+    for (int i = 0; i < 4; i++) {
+      f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
+    }
+    assertThat(w.current()).as("the list that answered before is kept").contains(good);
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message())
+        .contains(" refused web.shop.svc.cluster.local.")
+        .doesNotContain("web.shop.shop.svc.cluster.local")
+        .doesNotContain("web.shop.cluster.local");
+    assertThat(f.dns.queryCount("web.shop.shop.svc.cluster.local"))
+        .as("the walk stops at the refused name")
+        .isZero();
+  }
+
+  @Test
+  void refusedCandidate_stopsTheWalk_andIsUnavailable_notNotFound() {
     f.start();
     f.dns.inject("web.shop.svc.cluster.local", DnsFault.refused());
     ResolutionError error = f.awaitError(f.watch("web:grpc"));
-    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.NOT_FOUND);
-    assertThat(f.dns.queries().stream().map(DnsQuery::name).distinct().count())
-        .as("every candidate was asked")
-        .isGreaterThan(1);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message()).contains(" refused web.shop.svc.cluster.local.");
+    assertThat(f.dns.queries())
+        .extracting(DnsQuery::name)
+        .as("no name after the refused one is asked")
+        .containsOnly("web.shop.svc.cluster.local");
+  }
+
+  @Test
+  void externalName_whoseTargetIsRefused_isUnavailable_namingTheTarget() {
+    f.cluster.apply(Service.externalName("shop", "db", "db.example.com").build());
+    f.start();
+    ResolutionError error = f.awaitError(f.watch("db.shop:5432"));
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.UNAVAILABLE);
+    assertThat(error.message())
+        .contains(" refused db.example.com.")
+        .contains("db.shop.svc.cluster.local. -> db.example.com.")
+        .doesNotContain("no such Service");
+  }
+
+  @Test
+  void headlessTooBigForOneTcpAnswer_byNumber_keepsTheList_andPointsToTheApiSource() {
+    f.cluster.scale("shop", "web", 4000);
+    f.start(
+        DnsResolverProvider.builder().queryTimeout(Duration.ofSeconds(5)),
+        DnsFixture.podEnvironment("shop"));
+    ServiceWatch w = f.watch("web.shop:9000");
+    EndpointSet good = f.awaitSet(w, s -> s.size() == 4000);
+    f.cluster.scale("shop", "web", 4200);
+    for (int i = 0; i < 3; i++) {
+      f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
+    }
+    assertThat(w.current()).as("the last good list is kept").contains(good);
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
+    assertThat(error.message())
+        .isEqualTo(
+            "DNS server 127.0.0.1:"
+                + f.dns.port()
+                + " answered web.shop.svc.cluster.local. A truncated over TCP: the records do not"
+                + " fit one DNS message of 65,535 bytes (expected: a Service small enough for DNS;"
+                + " use the Kubernetes API source, k8s+api, for one this large)");
+  }
+
+  @Test
+  void headlessTooBigForOneTcpAnswer_byName_isAnInvalidAnswer() {
+    f.start();
+    ServiceWatch w = f.watch("web.shop:grpc");
+    EndpointSet good = f.awaitSet(w, s -> s.size() == 3);
+    f.cluster.scale("shop", "web", 1200);
+    f.advanceAndAwaitNextTimer(Duration.ofSeconds(5));
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
+    assertThat(error.message())
+        .contains("_grpc._tcp.web.shop.svc.cluster.local. SRV")
+        .contains("k8s+api");
+    assertThat(w.current()).contains(good);
+  }
+
+  @Test
+  void searchDomainTooLongToAppend_isSkipped_notAHang() {
+    // web.shop. + this domain: 256 bytes, one more than a DNS name may have
+    String longDomain = labels60('d', 'e', 'f') + "." + "g".repeat(62);
+    f.start(
+        DnsFixture.podEnvironment(
+            "shop", "shop.svc.cluster.local svc.cluster.local cluster.local " + longDomain));
+    EndpointSet set = f.awaitSet(f.watch("web.shop:grpc"), s -> s.size() == 3);
+    assertThat(set.kind()).isEqualTo(ServiceKind.HEADLESS);
+  }
+
+  @Test
+  void nameLongerThanDnsAllows_isAMisconfiguredError_notAHang() {
+    String zone = labels60('z', 'y', 'x', 'w');
+    f.start(DnsFixture.podEnvironment("shop", "shop.svc." + zone + " svc." + zone + " " + zone));
+    ServiceWatch w = f.watch("web:grpc");
+    ResolutionError error = f.awaitError(w);
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.MISCONFIGURED);
+    assertThat(error.message())
+        .startsWith("name: web.shop.svc.zzz")
+        .contains("(expected: at most 255 bytes")
+        .doesNotContain("\n");
+    assertThat(w.first().toCompletableFuture()).isCompletedExceptionally();
+  }
+
+  /** Labels of 60 letters each, joined with dots: {@code aaa...a.bbb...b}. */
+  private static String labels60(char... letters) {
+    List<String> labels = new java.util.ArrayList<>();
+    for (char c : letters) {
+      labels.add(String.valueOf(c).repeat(60));
+    }
+    return String.join(".", labels);
   }
 
   @Test

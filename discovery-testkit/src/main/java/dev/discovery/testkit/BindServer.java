@@ -1,44 +1,24 @@
 package dev.discovery.testkit;
 
-import dev.discovery.api.internal.DiscoveryThreads;
+import dev.discovery.testkit.internal.BindZoneSync;
 import dev.discovery.testkit.internal.ClusterDnsData;
+import dev.discovery.testkit.internal.NamedProcess;
 import dev.discovery.testkit.internal.Validation;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
-import org.xbill.DNS.Message;
-import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
 
 /**
@@ -72,29 +52,22 @@ public final class BindServer implements AutoCloseable {
   /** The system property that names the {@code named} executable. */
   public static final String NAMED_PROPERTY = "discovery.testkit.named";
 
-  private static final int LOG_LINES = 400;
-  private static final int UPDATE_BATCH = 500;
   private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
   private final FakeCluster cluster;
-  private final long ttl;
-  private final Path named;
   private final Path directory;
-  private final Duration startTimeout;
   private final Object lock = new Object();
-  private final Deque<String> logLines = new ArrayDeque<>(); // guarded by itself
-  private int port; // guarded by lock
-  private Process process; // guarded by lock
-  private Thread logReader; // guarded by lock
-  private Map<Name, Set<Record>> published; // guarded by lock
+  private final NamedProcess named; // guarded by lock
+  private final BindZoneSync zones; // guarded by lock
   private boolean closed; // guarded by lock
 
   private BindServer(Builder b, Path named, Path directory) {
     this.cluster = b.cluster;
-    this.ttl = b.ttl.getSeconds();
-    this.named = named;
     this.directory = directory;
-    this.startTimeout = b.startTimeout;
+    this.named =
+        new NamedProcess(
+            named, directory, ClusterDnsData.zoneNames(cluster.zone()), b.startTimeout);
+    this.zones = new BindZoneSync(b.ttl.getSeconds(), LOOPBACK);
   }
 
   /** Starts {@code named} serving {@code cluster} as it is now (TTL 5 s). */
@@ -137,7 +110,7 @@ public final class BindServer implements AutoCloseable {
   /** The port, kept across {@link #stop()} and {@link #restart()}. */
   public int port() {
     synchronized (lock) {
-      return port;
+      return named.port();
     }
   }
 
@@ -149,22 +122,13 @@ public final class BindServer implements AutoCloseable {
   /** Whether {@code named} is running. */
   public boolean isRunning() {
     synchronized (lock) {
-      return process != null && process.isAlive();
+      return named.isRunning();
     }
   }
 
   /** What {@code named} wrote to its log (stderr), last lines. */
   public String log() {
-    synchronized (logLines) {
-      return String.join("\n", logLines);
-    }
-  }
-
-  private String logTail() {
-    synchronized (logLines) {
-      List<String> lines = new ArrayList<>(logLines);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
-    }
+    return named.log();
   }
 
   /**
@@ -175,91 +139,18 @@ public final class BindServer implements AutoCloseable {
    */
   public void sync() {
     synchronized (lock) {
-      checkRunning("sync()");
-      Map<Name, Set<Record>> target = records(cluster.snapshot());
-      for (Map.Entry<Name, Set<Record>> zone : target.entrySet()) {
-        Set<Record> before = published.getOrDefault(zone.getKey(), Set.of());
-        List<Record> removed = new ArrayList<>();
-        for (Record r : before) {
-          if (!zone.getValue().contains(r)) {
-            removed.add(r);
-          }
-        }
-        List<Record> added = new ArrayList<>();
-        for (Record r : zone.getValue()) {
-          if (!before.contains(r)) {
-            added.add(r);
-          }
-        }
-        sendUpdates(zone.getKey(), removed, added);
-      }
-      published = target;
-    }
-  }
-
-  private void sendUpdates(Name zone, List<Record> removed, List<Record> added) {
-    // Deletions first: a name may turn from A records into a CNAME within one sync.
-    List<Record[]> operations = new ArrayList<>();
-    removed.forEach(r -> operations.add(new Record[] {r, null}));
-    added.forEach(r -> operations.add(new Record[] {null, r}));
-    for (int from = 0; from < operations.size(); from += UPDATE_BATCH) {
-      Update update = new Update(zone);
-      for (Record[] op :
-          operations.subList(from, Math.min(operations.size(), from + UPDATE_BATCH))) {
-        if (op[0] != null) {
-          update.delete(op[0]);
-        } else {
-          update.add(op[1]);
-        }
-      }
-      Message response;
-      try {
-        SimpleResolver resolver = new SimpleResolver(address());
-        resolver.setTCP(true);
-        resolver.setTimeout(Duration.ofSeconds(10));
-        response = resolver.send(update);
-      } catch (IOException e) {
+      if (!named.isRunning()) {
         throw new IllegalStateException(
-            "BIND update of "
-                + zone
-                + " failed: "
-                + e
-                + " (expected: an answer); log:\n"
-                + logTail(),
-            e);
+            "BindServer: not running (expected: sync() while named runs; restart() it)");
       }
-      if (response.getRcode() != Rcode.NOERROR) {
-        throw new IllegalStateException(
-            "BIND update of "
-                + zone
-                + ": "
-                + Rcode.string(response.getRcode())
-                + " (expected: NOERROR); log:\n"
-                + logTail());
-      }
+      zones.sync(cluster.snapshot(), named.address(), named::logTail);
     }
   }
 
   /** Stops {@code named} (SIGTERM), keeping its directory and port for {@link #restart()}. */
   public void stop() {
     synchronized (lock) {
-      Process p = process;
-      process = null;
-      if (p == null) {
-        return;
-      }
-      p.destroy();
-      try {
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-          p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        if (logReader != null) {
-          logReader.join(5000);
-        }
-      } catch (InterruptedException e) {
-        p.destroyForcibly();
-        Thread.currentThread().interrupt();
-      }
+      named.stop();
     }
   }
 
@@ -274,20 +165,7 @@ public final class BindServer implements AutoCloseable {
       if (closed) {
         throw new IllegalStateException("BindServer: closed (expected: restart() before close())");
       }
-      if (process == null || !process.isAlive()) {
-        launch();
-        String problem = awaitReady();
-        if (problem != null) {
-          stop();
-          throw new IllegalStateException(
-              "named on port "
-                  + port
-                  + ": "
-                  + problem
-                  + " (expected: it to serve); log:\n"
-                  + log());
-        }
-      }
+      named.restart();
     }
   }
 
@@ -299,7 +177,7 @@ public final class BindServer implements AutoCloseable {
         return;
       }
       closed = true;
-      stop();
+      named.stop();
       try (Stream<Path> files = Files.walk(directory)) {
         files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
@@ -315,191 +193,9 @@ public final class BindServer implements AutoCloseable {
 
   private void firstStart() {
     synchronized (lock) {
-      ClusterSnapshot snapshot = cluster.snapshot();
-      for (ZoneFile zone : ZoneFile.of(snapshot, Duration.ofSeconds(ttl), LOOPBACK)) {
-        zone.writeTo(directory);
-      }
-      published = records(snapshot);
-      String problem = null;
-      for (int attempt = 0; attempt < 5; attempt++) {
-        port = freePort();
-        writeConfig();
-        launch();
-        problem = awaitReady();
-        if (problem == null) {
-          return;
-        }
-        stop();
-        if (!problem.contains("address in use")) {
-          break;
-        }
-      }
-      throw new IllegalStateException(
-          "named: " + problem + " (expected: it to start and serve); log:\n" + logTail());
+      zones.writeZoneFiles(cluster.snapshot(), directory);
+      named.startOnFreePort();
     }
-  }
-
-  private Map<Name, Set<Record>> records(ClusterSnapshot snapshot) {
-    ClusterDnsData data = ClusterDnsData.of(snapshot, ttl, LOOPBACK);
-    Map<Name, Set<Record>> out = new LinkedHashMap<>();
-    for (Name origin : data.origins()) {
-      Set<Record> set = new LinkedHashSet<>();
-      for (Record r : data.zoneRecords(origin)) {
-        if (r.getType() != Type.SOA) {
-          set.add(r);
-        }
-      }
-      out.put(origin, set);
-    }
-    return out;
-  }
-
-  private void writeConfig() {
-    StringBuilder conf = new StringBuilder();
-    String dir = directory.toString();
-    conf.append("options {\n")
-        .append("  directory \"")
-        .append(dir)
-        .append("\";\n")
-        .append("  pid-file \"")
-        .append(dir)
-        .append("/named.pid\";\n")
-        .append("  session-keyfile \"")
-        .append(dir)
-        .append("/session.key\";\n")
-        .append("  managed-keys-directory \"")
-        .append(dir)
-        .append("\";\n")
-        .append("  listen-on port ")
-        .append(port)
-        .append(" { 127.0.0.1; };\n")
-        .append("  listen-on-v6 { none; };\n")
-        .append("  recursion no;\n")
-        .append("  dnssec-validation no;\n")
-        .append("  empty-zones-enable no;\n")
-        .append("  notify no;\n")
-        .append("  allow-transfer { none; };\n")
-        // BIND 9.18.28+ refuses more than 100 records of a type at a name by default; a large
-        // headless Service has one A record per pod.
-        .append("  max-records-per-type 0;\n")
-        .append("  max-types-per-name 0;\n")
-        .append("};\n")
-        .append("controls { };\n");
-    for (String zone : ClusterDnsData.zoneNames(cluster.zone())) {
-      conf.append("zone \"")
-          .append(zone)
-          .append("\" { type primary; file \"")
-          .append(new ZoneFile(zone, "").fileName())
-          .append("\"; allow-update { 127.0.0.1; }; };\n");
-    }
-    try {
-      Files.writeString(directory.resolve("named.conf"), conf.toString(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("named.conf could not be written in " + directory, e);
-    }
-  }
-
-  private CountDownLatch ready;
-
-  private void launch() {
-    synchronized (logLines) {
-      logLines.clear();
-    }
-    ready = new CountDownLatch(1);
-    ProcessBuilder pb =
-        new ProcessBuilder(named.toString(), "-g", "-c", directory.resolve("named.conf").toString())
-            .directory(directory.toFile())
-            .redirectErrorStream(true);
-    Process p;
-    try {
-      p = pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "named: " + named + " could not be started: " + e.getMessage() + " (expected: BIND 9)",
-          e);
-    }
-    process = p;
-    CountDownLatch latch = ready;
-    logReader =
-        DiscoveryThreads.factory("discovery-testkit-named-log-" + port)
-            .newThread(() -> readLog(p, latch));
-    logReader.start();
-  }
-
-  private void readLog(Process p, CountDownLatch latch) {
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        synchronized (logLines) {
-          if (logLines.size() == LOG_LINES) {
-            logLines.removeFirst();
-          }
-          logLines.addLast(line);
-        }
-        if (line.endsWith(" running") || line.contains("exiting")) {
-          latch.countDown();
-        }
-      }
-    } catch (IOException e) {
-      log.debug("named log ended: {}", e.toString());
-    } finally {
-      latch.countDown();
-    }
-  }
-
-  /** Waits for "running" (or exit); then checks every zone answers. Null when ready. */
-  private String awaitReady() {
-    try {
-      if (!ready.await(startTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        return "not running after " + startTimeout.toMillis() + " ms";
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted while starting";
-    }
-    if (!process.isAlive()) {
-      return "exited with status " + process.exitValue();
-    }
-    String text = log();
-    if (text.contains("address in use")) {
-      return "port " + port + ": address in use";
-    }
-    for (String zone : ClusterDnsData.zoneNames(cluster.zone())) {
-      Name origin = ClusterDnsData.name(zone);
-      try {
-        SimpleResolver resolver = new SimpleResolver(address());
-        resolver.setTimeout(Duration.ofSeconds(5));
-        Message m = resolver.send(Message.newQuery(Record.newRecord(origin, Type.SOA, DClass.IN)));
-        if (m.getRcode() != Rcode.NOERROR || !m.getHeader().getFlag(Flags.AA)) {
-          return "zone " + origin + " answers " + Rcode.string(m.getRcode()) + " (not loaded?)";
-        }
-      } catch (IOException e) {
-        return "no answer for zone " + origin + ": " + e;
-      }
-    }
-    return null;
-  }
-
-  private void checkRunning(String what) {
-    if (process == null || !process.isAlive()) {
-      throw new IllegalStateException(
-          "BindServer: not running (expected: " + what + " while named runs; restart() it)");
-    }
-  }
-
-  private static int freePort() {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
-          ServerSocket tcp = new ServerSocket()) {
-        tcp.bind(new InetSocketAddress(LOOPBACK, udp.getLocalPort()));
-        return udp.getLocalPort();
-      } catch (IOException e) {
-        log.debug("port taken, trying another: {}", e.toString());
-      }
-    }
-    throw new IllegalStateException(
-        "BIND port: none free on 127.0.0.1 after 50 attempts (expected: a free UDP and TCP port)");
   }
 
   /** Builds and starts a {@link BindServer}. */

@@ -1,6 +1,6 @@
 package dev.discovery.testkit;
 
-import dev.discovery.api.ServicePort;
+import dev.discovery.spi.ServicePort;
 import dev.discovery.testkit.internal.Validation;
 import java.util.Objects;
 

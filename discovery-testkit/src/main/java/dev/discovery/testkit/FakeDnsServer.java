@@ -1,9 +1,11 @@
 package dev.discovery.testkit;
 
 import dev.discovery.api.internal.DiscoveryThreads;
+import dev.discovery.testkit.internal.ClusterDnsCache;
 import dev.discovery.testkit.internal.ClusterDnsData;
 import dev.discovery.testkit.internal.DnsResponder;
 import dev.discovery.testkit.internal.DnsSockets;
+import dev.discovery.testkit.internal.DnsTruncation;
 import dev.discovery.testkit.internal.Validation;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,7 +28,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
@@ -75,16 +76,30 @@ import org.xbill.DNS.Type;
  *       authority section; REFUSED outside the zones. Names match case-insensitively.
  * </ul>
  *
- * <p>Answers follow the cluster at once: each query reads the cluster's current snapshot. UDP
- * answers fit 512 bytes, or the client's EDNS payload size up to 1232; larger ones are truncated at
- * an RRset boundary with the TC bit, and the client retries over TCP, where answers go up to 65535
- * bytes (a 1000-pod headless Service's A or SRV answer fits).
+ * <p>Answers follow the cluster at once. The records are built when the server starts and again
+ * after each change of the cluster, on a thread of their own, so queries only read them: the first
+ * queries to a fresh server of thousands of pods are answered as fast as later ones (a query that
+ * comes between a change and the end of its build waits for that build).
+ *
+ * <h2>Answers too large for one message</h2>
+ *
+ * As CoreDNS does (it cuts its replies with miekg/dns's {@code Msg.Truncate}), an answer larger
+ * than its transport allows carries as many records as fit, in order (answer, authority,
+ * additional; an RRset may be cut short), with the TC bit set. Over UDP the limit is 512 bytes, or
+ * the client's EDNS payload size up to 1232; a client then retries over TCP, where the limit is
+ * 65535 bytes, the most one DNS message holds: about 4,000 A records. So over TCP, as from a real
+ * cluster's DNS, the A answer of a headless Service with more ready pods holds the first ~4,090 of
+ * them and the TC bit, and the SRV answer of a 1000-pod one holds all 1000 SRV records but only
+ * some of their targets' addresses in the additional section, and the TC bit (BIND leaves TC clear
+ * when only additional records are left out).
  *
  * <h2>Threads</h2>
  *
- * Daemon threads named {@code discovery-testkit-dns-*}: one per UDP socket, one accepting per TCP
- * socket, one per open TCP connection, and a timer for delayed answers. {@link #close()} frees the
- * port and ends them all. Thread-safe.
+ * Daemon threads named {@code discovery-testkit-dns-*}: one receiving per UDP socket and one
+ * answering what they receive (a burst of queries waits in memory, not in the socket's buffer where
+ * the kernel would drop it), one accepting per TCP socket, one per open TCP connection, one
+ * building the records after a change, and a timer for delayed answers (the last two end when
+ * idle). {@link #close()} frees the port and ends them all. Thread-safe.
  *
  * @since 0.1
  */
@@ -99,20 +114,18 @@ public final class FakeDnsServer implements AutoCloseable {
   private final List<InetAddress> hosts;
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService tcpWorkers;
-  private final AtomicReference<ZoneCache> cache = new AtomicReference<>();
+  private final ClusterDnsCache records;
   private final Map<Name, List<InetAddress>> externalHosts = new ConcurrentHashMap<>();
   private final CopyOnWriteArrayList<FaultRule> faults = new CopyOnWriteArrayList<>();
   private final Deque<DnsQuery> queryLog = new ArrayDeque<>(); // guarded by itself
   private final AtomicLong queryCount = new AtomicLong();
   private final Object lifecycle = new Object();
-  private volatile long ttlSeconds;
   private int port; // guarded by lifecycle
   private DnsSockets sockets; // guarded by lifecycle
   private boolean closed; // guarded by lifecycle
 
   private FakeDnsServer(Builder b) {
     this.cluster = b.cluster;
-    this.ttlSeconds = b.ttl.getSeconds();
     List<InetAddress> hosts = new ArrayList<>();
     hosts.add(InetAddress.getLoopbackAddress());
     if (b.ipv6) {
@@ -127,6 +140,9 @@ public final class FakeDnsServer implements AutoCloseable {
     timer.allowCoreThreadTimeOut(true);
     this.tcpWorkers =
         Executors.newCachedThreadPool(DiscoveryThreads.factory("discovery-testkit-dns-tcp"));
+    this.records =
+        new ClusterDnsCache(
+            cluster, b.ttl.getSeconds(), hosts.get(0), "discovery-testkit-dns-records");
   }
 
   /** Starts a server for {@code cluster} on a free port of 127.0.0.1, TTL 5 s. */
@@ -174,12 +190,12 @@ public final class FakeDnsServer implements AutoCloseable {
 
   /** The TTL of every record. */
   public Duration ttl() {
-    return Duration.ofSeconds(ttlSeconds);
+    return Duration.ofSeconds(records.ttlSeconds());
   }
 
   /** Sets the TTL of every record from the next answer on (whole seconds, 0..2147483647). */
   public void ttl(Duration ttl) {
-    this.ttlSeconds = checkTtl(ttl);
+    records.ttlSeconds(checkTtl(ttl));
   }
 
   private static long checkTtl(Duration ttl) {
@@ -297,6 +313,7 @@ public final class FakeDnsServer implements AutoCloseable {
       closed = true;
       stop();
     }
+    records.close();
     timer.shutdownNow();
     tcpWorkers.shutdownNow();
     try {
@@ -332,11 +349,11 @@ public final class FakeDnsServer implements AutoCloseable {
     Name qname = question == null ? Name.root : question.getName();
     FaultRule rule = matchFault(qname);
     DnsFault.Kind fault = rule == null ? null : rule.fault.kind();
-    Message response = DnsResponder.respond(query, data(), this::externalHost);
+    Message response = DnsResponder.respond(query, records.data(), this::externalHost);
     int max = tcp ? 65535 : udpLimit(query);
     DnsQuery.Transport transport = tcp ? DnsQuery.Transport.TCP : DnsQuery.Transport.UDP;
     if (fault == null) {
-      send(reply, response.toWire(max), qname, question, transport, null);
+      send(reply, DnsTruncation.toWire(response, max), qname, question, transport, null);
       return;
     }
     switch (fault) {
@@ -345,7 +362,7 @@ public final class FakeDnsServer implements AutoCloseable {
         reply.drop();
       }
       case DELAY -> {
-        byte[] wire = response.toWire(max);
+        byte[] wire = DnsTruncation.toWire(response, max);
         record(qname, question, transport, fault, wire);
         timer.schedule(() -> reply.send(wire), rule.fault.delay().toNanos(), TimeUnit.NANOSECONDS);
       }
@@ -356,7 +373,7 @@ public final class FakeDnsServer implements AutoCloseable {
       }
       case TRUNCATE -> {
         if (tcp) {
-          send(reply, response.toWire(max), qname, question, transport, fault);
+          send(reply, DnsTruncation.toWire(response, max), qname, question, transport, fault);
         } else {
           Message m = emptyAnswer(query, response);
           m.getHeader().setRcode(response.getHeader().getRcode());
@@ -365,13 +382,13 @@ public final class FakeDnsServer implements AutoCloseable {
         }
       }
       case MALFORMED -> {
-        byte[] wire = response.toWire(max);
+        byte[] wire = DnsTruncation.toWire(response, max);
         record(qname, question, transport, fault, null);
         reply.send(Arrays.copyOf(wire, Math.max(2, wire.length - 3)));
       }
       case WRONG_ID -> {
         response.getHeader().setID((query.getHeader().getID() + 1) & 0xFFFF);
-        send(reply, response.toWire(max), qname, question, transport, fault);
+        send(reply, DnsTruncation.toWire(response, max), qname, question, transport, fault);
       }
       default -> throw new IllegalStateException("fault " + fault);
     }
@@ -472,20 +489,6 @@ public final class FakeDnsServer implements AutoCloseable {
   private List<InetAddress> externalHost(Name name) {
     return externalHosts.get(name);
   }
-
-  private ClusterDnsData data() {
-    ClusterSnapshot snapshot = cluster.snapshot();
-    long ttl = ttlSeconds;
-    ZoneCache c = cache.get();
-    if (c != null && c.snapshot == snapshot && c.ttl == ttl) {
-      return c.data;
-    }
-    ClusterDnsData data = ClusterDnsData.of(snapshot, ttl, hosts.get(0));
-    cache.set(new ZoneCache(snapshot, ttl, data));
-    return data;
-  }
-
-  private record ZoneCache(ClusterSnapshot snapshot, long ttl, ClusterDnsData data) {}
 
   private final class FaultRule {
     final Name name;

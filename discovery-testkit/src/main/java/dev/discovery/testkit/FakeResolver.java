@@ -1,9 +1,9 @@
 package dev.discovery.testkit;
 
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
 import dev.discovery.api.Target;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,13 +25,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
- * <p>Targets are told apart by their canonical text ({@code fake:///web.shop:grpc} and {@code
+ * <p>A fake target has the generic form {@code fake://[authority]/<any path>}; the path is kept as
+ * written. Targets are told apart by their canonical text ({@code fake:///web.shop:grpc} and {@code
  * fake:///web.shop:http} are two). A target can be driven before or after a watch starts: a
  * resolver that starts gets the target's last result at once. Thread-safe.
  *
  * @since 0.1
  */
 public final class FakeResolver implements ResolverProvider {
+  /** The scheme of every fake target. */
+  public static final String SCHEME = "fake";
+
   private final ConcurrentHashMap<String, FakeTarget> targets = new ConcurrentHashMap<>();
 
   private FakeResolver() {}
@@ -41,10 +45,10 @@ public final class FakeResolver implements ResolverProvider {
     return new FakeResolver();
   }
 
-  /** {@value Target#FAKE}. */
+  /** {@value #SCHEME}. */
   @Override
   public String scheme() {
-    return Target.FAKE;
+    return SCHEME;
   }
 
   /**
@@ -53,7 +57,7 @@ public final class FakeResolver implements ResolverProvider {
    * @throws IllegalArgumentException if it does not parse or is not a {@code fake:} target
    */
   public FakeTarget target(String target) {
-    return target(Target.parse(Objects.requireNonNull(target, "target")));
+    return target(parse(Objects.requireNonNull(target, "target")));
   }
 
   /**
@@ -63,7 +67,7 @@ public final class FakeResolver implements ResolverProvider {
    */
   public FakeTarget target(Target target) {
     Objects.requireNonNull(target, "target");
-    if (!Target.FAKE.equals(target.scheme())) {
+    if (!SCHEME.equals(target.scheme())) {
       throw new IllegalArgumentException(
           "target: " + target + " (expected: a fake:/// target such as fake:///web.shop:grpc)");
     }

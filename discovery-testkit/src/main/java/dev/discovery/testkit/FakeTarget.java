@@ -3,12 +3,12 @@ package dev.discovery.testkit;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolutionResult;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.Source;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -69,14 +69,15 @@ public final class FakeTarget {
       ServiceKind k = kind;
       deliver(
           clock ->
-              ResolutionResult.of(
+              new ResolutionResult.Resolved(
                   EndpointSet.builder(k, SOURCE).addAll(copy).resolvedAt(clock.instant()).build()));
     }
   }
 
   /** Reports {@code endpoints} exactly as given. */
   public void publish(EndpointSet endpoints) {
-    ResolutionResult result = ResolutionResult.of(Objects.requireNonNull(endpoints, "endpoints"));
+    ResolutionResult result =
+        new ResolutionResult.Resolved(Objects.requireNonNull(endpoints, "endpoints"));
     synchronized (lock) {
       deliver(clock -> result);
     }
@@ -84,7 +85,7 @@ public final class FakeTarget {
 
   /** Reports a failure. */
   public void fail(ResolutionError error) {
-    ResolutionResult result = ResolutionResult.of(Objects.requireNonNull(error, "error"));
+    ResolutionResult result = new ResolutionResult.Failed(Objects.requireNonNull(error, "error"));
     synchronized (lock) {
       deliver(clock -> result);
     }

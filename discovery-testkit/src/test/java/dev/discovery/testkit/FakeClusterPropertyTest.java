@@ -152,7 +152,7 @@ class FakeClusterPropertyTest {
     List<EndpointSlice.Port> out = new ArrayList<>();
     for (Service.Port p : service.ports()) {
       Integer number = null;
-      if (p.targetPort() instanceof dev.discovery.api.ServicePort.Number n) {
+      if (p.targetPort() instanceof dev.discovery.spi.ServicePort.Number n) {
         number = n.value();
       } else {
         String name = p.targetPort().toString();

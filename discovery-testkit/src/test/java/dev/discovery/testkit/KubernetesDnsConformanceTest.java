@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +39,6 @@ class KubernetesDnsConformanceTest {
   private static FakeCluster cluster;
   private static FakeDnsServer fake;
   private static BindServer bind;
-  private static String startupReport;
 
   /** One row: a query and what the specification says it answers. */
   record Row(
@@ -51,7 +49,19 @@ class KubernetesDnsConformanceTest {
       String rcode,
       Set<String> answers,
       String soaZone,
-      boolean truncated) {}
+      Tc truncated) {}
+
+  /** Whether an answer has the TC bit. */
+  enum Tc {
+    NO,
+    YES,
+    /**
+     * From CoreDNS and FakeDnsServer, not from BIND: CoreDNS sets it whenever a record is left out,
+     * the additional section's included (miekg/dns's Msg.Truncate); BIND only when the answer is
+     * cut, as RFC 2181 §9 reads.
+     */
+    COREDNS_ONLY
+  }
 
   /** The answer a server gave, as the checks need it. */
   record Observed(String rcode, boolean tc, boolean aa, Set<String> answers, List<String> soa) {}
@@ -271,7 +281,7 @@ class KubernetesDnsConformanceTest {
             "NXDOMAIN",
             Set.of(),
             "in-addr.arpa.",
-            false));
+            Tc.NO));
     t.add(
         row(
             "Case-insensitive: A",
@@ -295,7 +305,7 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             null,
             null,
-            true));
+            Tc.YES));
     t.add(
         new Row(
             "1000-pod headless A over UDP (no EDNS, 512) = TC",
@@ -305,7 +315,7 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             null,
             null,
-            true));
+            Tc.YES));
     Set<String> bigA = new TreeSet<>();
     Set<String> bigSrv = new TreeSet<>();
     for (int i = 0; i < BIG; i++) {
@@ -321,7 +331,7 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             bigA,
             null,
-            false));
+            Tc.NO));
     t.add(
         new Row(
             "1000-pod headless A, UDP then TCP on TC = all 1000",
@@ -331,17 +341,17 @@ class KubernetesDnsConformanceTest {
             "NOERROR",
             bigA,
             null,
-            false));
+            Tc.NO));
     t.add(
         new Row(
-            "1000-pod headless SRV over TCP = all 1000",
+            "1000-pod headless SRV over TCP = all 1000 (not all their A records fit: TC from CoreDNS)",
             "_grpc._tcp.big.shop" + Z,
             "SRV",
             Mode.TCP,
             "NOERROR",
             bigSrv,
             null,
-            false));
+            Tc.COREDNS_ONLY));
     return t;
   }
 
@@ -354,27 +364,22 @@ class KubernetesDnsConformanceTest {
         "NOERROR",
         new LinkedHashSet<>(List.of(answers)),
         null,
-        false);
+        Tc.NO);
   }
 
   private static Row nodata(String shape, String name, String type) {
-    return new Row(shape, name, type, Mode.AUTO, "NOERROR", Set.of(), "cluster.local.", false);
+    return new Row(shape, name, type, Mode.AUTO, "NOERROR", Set.of(), "cluster.local.", Tc.NO);
   }
 
   private static Row nxdomain(String shape, String name, String type) {
-    return new Row(shape, name, type, Mode.AUTO, "NXDOMAIN", Set.of(), "cluster.local.", false);
+    return new Row(shape, name, type, Mode.AUTO, "NXDOMAIN", Set.of(), "cluster.local.", Tc.NO);
   }
 
   @BeforeAll
   static void start() {
     cluster = fixture();
-    long t0 = System.nanoTime();
     fake = FakeDnsServer.start(cluster);
-    long firstStart = System.nanoTime() - t0;
-    long t1 = System.nanoTime();
     bind = BindServer.start(cluster);
-    long bindStart = System.nanoTime() - t1;
-    startupReport = startupTimes(firstStart, bindStart);
   }
 
   @AfterAll
@@ -387,38 +392,6 @@ class KubernetesDnsConformanceTest {
     }
   }
 
-  private static String startupTimes(long firstStartNanos, long bindNanos) {
-    long[] starts = new long[20];
-    long[] firstAnswer = new long[20];
-    for (int i = 0; i < starts.length; i++) {
-      long t0 = System.nanoTime();
-      try (FakeDnsServer s = FakeDnsServer.start(cluster)) {
-        starts[i] = System.nanoTime() - t0;
-        try {
-          new DnsClient(s.address()).query("api.shop" + Z, Type.A, Mode.UDP);
-        } catch (IOException e) {
-          throw new AssertionError(e);
-        }
-        firstAnswer[i] = System.nanoTime() - t0;
-      }
-    }
-    Arrays.sort(starts);
-    Arrays.sort(firstAnswer);
-    assertThat(starts[starts.length / 2] / 1_000_000).as("median start-up ms").isLessThan(250);
-    return String.format(
-        Locale.ROOT,
-        "FakeDnsServer start-up: first in this JVM %.1f ms; 20 more: median %.2f ms, max %.2f ms;"
-            + " start to first answer (UDP, %d-pod cluster): median %.2f ms, max %.2f ms."
-            + " BIND (named -g, zone files of the same cluster) start-up: %.0f ms.",
-        firstStartNanos / 1e6,
-        starts[starts.length / 2] / 1e6,
-        starts[starts.length - 1] / 1e6,
-        cluster.pods().size(),
-        firstAnswer[firstAnswer.length / 2] / 1e6,
-        firstAnswer[firstAnswer.length - 1] / 1e6,
-        bindNanos / 1e6);
-  }
-
   @Test
   void fakeDnsServerAndBind_answerAsTheSpecificationSays() throws IOException {
     List<Row> table = table();
@@ -426,10 +399,10 @@ class KubernetesDnsConformanceTest {
     List<String> failures = new ArrayList<>();
     for (Row row : table) {
       String[] cells = {
-        check(row, viaDnsjava(fake, row)),
-        check(row, viaDig(fake.address(), row)),
-        check(row, viaDnsjava(bind, row)),
-        check(row, viaDig(bind.address(), row))
+        check(row, viaDnsjava(fake, row), true),
+        check(row, viaDig(fake.address(), row), true),
+        check(row, viaDnsjava(bind, row), false),
+        check(row, viaDig(bind.address(), row), false)
       };
       results.add(cells);
       String[] columns = {"FakeDnsServer/dnsjava", "FakeDnsServer/dig", "BIND/dnsjava", "BIND/dig"};
@@ -465,17 +438,18 @@ class KubernetesDnsConformanceTest {
           .append(String.join(" | ", c))
           .append(" |\n");
     }
-    b.append('\n').append(startupReport).append('\n');
     return b.toString();
   }
 
-  private static String check(Row row, Observed o) {
+  /** What does not match; {@code coreDns} when the server follows CoreDNS where BIND differs. */
+  private static String check(Row row, Observed o, boolean coreDns) {
     List<String> problems = new ArrayList<>();
     if (!row.rcode().equals(o.rcode())) {
       problems.add("rcode " + o.rcode() + " (expected " + row.rcode() + ")");
     }
-    if (row.truncated() != o.tc()) {
-      problems.add("TC " + o.tc() + " (expected " + row.truncated() + ")");
+    boolean tc = row.truncated() == Tc.YES || (row.truncated() == Tc.COREDNS_ONLY && coreDns);
+    if (tc != o.tc()) {
+      problems.add("TC " + o.tc() + " (expected " + tc + ")");
     }
     if (!o.aa()) {
       problems.add("not authoritative");

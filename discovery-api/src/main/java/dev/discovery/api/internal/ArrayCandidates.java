@@ -1,8 +1,8 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.spi.Candidates;
 import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +95,7 @@ public final class ArrayCandidates<T> implements Candidates<T> {
     int hi = endpoints.length - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
-      int c = Identities.compare(endpoints[mid].address(), id);
+      int c = EndpointSet.IDENTITY_ORDER.compare(endpoints[mid].address(), id);
       if (c < 0) {
         lo = mid + 1;
       } else if (c > 0) {

@@ -1,18 +1,18 @@
 package dev.discovery.api.internal;
 
-import dev.discovery.api.Affinity;
 import dev.discovery.api.Balancer;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.NoEndpointAvailableException;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.api.WatchListener;
-import java.net.InetSocketAddress;
+import dev.discovery.spi.Picker;
+import dev.discovery.spi.PolicyContext;
+import dev.discovery.spi.PolicyInstance;
 import java.time.Clock;
 import java.util.List;
 import org.slf4j.Logger;
@@ -26,20 +26,18 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private static final Logger log = LoggerFactory.getLogger(DefaultBalancer.class);
 
   private final Target target;
-  private final PickerFactory factory;
-  private final AffinityTable<Endpoint> affinity; // null: none
+  private final Policy policy;
+  private final PolicyInstance<Endpoint> instance;
   private final WatchHandle watch;
   private volatile State state;
   private volatile Subscription subscription;
-  private int generation; // guarded by this
   private long appliedRevision = -1; // guarded by this
 
-  DefaultBalancer(Target target, PickerFactory factory, Clock clock, WatchHandle watch) {
+  DefaultBalancer(Target target, Policy policy, Clock clock, WatchHandle watch) {
     this.target = target;
-    this.factory = factory;
+    this.policy = policy;
     this.watch = watch;
-    Affinity a = factory.affinity().orElse(null);
-    this.affinity = a == null ? null : new AffinityTable<>(a, clock);
+    this.instance = policy.newInstance(new PolicyContext(clock, target.toString()));
     this.state = State.unavailable("no endpoints for " + target + " yet: resolution pending");
   }
 
@@ -53,7 +51,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
       update(changed.current());
     } else if (event instanceof WatchEvent.Failed failed) {
       synchronized (this) {
-        if (state.picker == null) {
+        if (state.picker() == null) {
           state = State.unavailable(reason(failed.lastGood(), failed.error()));
         }
       }
@@ -76,13 +74,12 @@ final class DefaultBalancer implements Balancer, WatchListener {
       return;
     }
     try {
-      ArrayCandidates<Endpoint> candidates = ArrayCandidates.of(eligible, eligible);
-      Picker<Endpoint> picker = factory.newPicker(candidates);
-      state = new State(picker, candidates, ++generation, null);
+      Picker<Endpoint> picker = instance.newPicker(ArrayCandidates.of(eligible, eligible));
+      state = new State(picker, null);
     } catch (RuntimeException e) {
       log.error(
           "Policy {} failed to build a picker for {} ({}); keeping the previous one",
-          factory.name(),
+          policy.name(),
           target,
           set.summary(),
           e);
@@ -109,9 +106,9 @@ final class DefaultBalancer implements Balancer, WatchListener {
   @Override
   public Endpoint pick() {
     State s = state;
-    Picker<Endpoint> p = s.picker;
+    Picker<Endpoint> p = s.picker();
     if (p == null) {
-      throw new NoEndpointAvailableException(s.reason);
+      throw new NoEndpointAvailableException(s.reason());
     }
     return p.pick();
   }
@@ -119,19 +116,16 @@ final class DefaultBalancer implements Balancer, WatchListener {
   @Override
   public Endpoint pick(CharSequence key) {
     State s = state;
-    Picker<Endpoint> p = s.picker;
+    Picker<Endpoint> p = s.picker();
     if (p == null) {
-      throw new NoEndpointAvailableException(s.reason);
-    }
-    if (affinity != null) {
-      return affinity.pick(key, s);
+      throw new NoEndpointAvailableException(s.reason());
     }
     return p.pick(key);
   }
 
   @Override
-  public String policy() {
-    return factory.name();
+  public Policy policy() {
+    return policy;
   }
 
   @Override
@@ -144,29 +138,13 @@ final class DefaultBalancer implements Balancer, WatchListener {
 
   @Override
   public String toString() {
-    return "Balancer[" + factory + " over " + target + "]";
+    return "Balancer[" + policy + " over " + target + "]";
   }
 
   /** One snapshot's picker; or, with no picker, why there is none. */
-  static final class State extends PickerView<Endpoint> {
-    final String reason;
-
-    State(
-        Picker<Endpoint> picker,
-        ArrayCandidates<Endpoint> candidates,
-        int generation,
-        String reason) {
-      super(picker, candidates, generation);
-      this.reason = reason;
-    }
-
+  record State(Picker<Endpoint> picker, String reason) {
     static State unavailable(String reason) {
-      return new State(null, null, -1, reason);
-    }
-
-    @Override
-    public InetSocketAddress identity(Endpoint item) {
-      return item.address();
+      return new State(null, reason);
     }
   }
 }

@@ -2,17 +2,16 @@ package dev.discovery.api.internal;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Environment;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,8 +23,6 @@ public final class DefaultDiscovery implements Discovery {
   final Executor blockingExecutor;
   final Environment environment;
   final ResolverRegistry registry;
-  final Optional<String> namespace;
-  final Optional<String> clusterDomain;
   private final List<ExecutorService> owned;
 
   private final Object lock = new Object();
@@ -56,13 +53,11 @@ public final class DefaultDiscovery implements Discovery {
       r = r.with(b.providers.get(i));
     }
     this.registry = r;
-    this.namespace = Optional.ofNullable(b.namespace);
-    this.clusterDomain = Optional.ofNullable(b.clusterDomain);
   }
 
   @Override
   public ServiceWatch watch(String target) {
-    return watch(Target.parse(target));
+    return watch(registry.parse(Objects.requireNonNull(target, "target")));
   }
 
   @Override
@@ -136,8 +131,6 @@ public final class DefaultDiscovery implements Discovery {
     private ResolverRegistry registry;
     private final List<ResolverProvider> providers = new ArrayList<>();
     private Environment environment;
-    private String namespace;
-    private String clusterDomain;
 
     @Override
     public Builder clock(Clock clock) {
@@ -172,42 +165,6 @@ public final class DefaultDiscovery implements Discovery {
     @Override
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
-      return this;
-    }
-
-    @Override
-    public Builder namespace(String namespace) {
-      String problem =
-          TargetParser.labelProblem(Objects.requireNonNull(namespace, "namespace"), false);
-      if (problem != null) {
-        throw new IllegalArgumentException(
-            "namespace: \"" + namespace + "\" " + problem + " (expected: a DNS-1123 label)");
-      }
-      this.namespace = namespace;
-      return this;
-    }
-
-    @Override
-    public Builder clusterDomain(String clusterDomain) {
-      Objects.requireNonNull(clusterDomain, "clusterDomain");
-      String d =
-          clusterDomain.endsWith(".")
-              ? clusterDomain.substring(0, clusterDomain.length() - 1)
-              : clusterDomain;
-      for (String label : d.split("\\.", -1)) {
-        String problem = TargetParser.labelProblem(label, false);
-        if (problem != null) {
-          throw new IllegalArgumentException(
-              "clusterDomain: \""
-                  + clusterDomain
-                  + "\": label \""
-                  + label
-                  + "\" "
-                  + problem
-                  + " (expected: DNS-1123 labels such as cluster.local)");
-        }
-      }
-      this.clusterDomain = d;
       return this;
     }
 

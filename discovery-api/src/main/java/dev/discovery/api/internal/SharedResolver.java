@@ -4,14 +4,15 @@ import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ResolutionException;
-import dev.discovery.api.ResolutionResult;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.api.WatchListener;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.spi.Resolvers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -309,16 +310,6 @@ final class SharedResolver implements Resolver.Listener {
     @Override
     public ResolverRegistry registry() {
       return discovery.registry;
-    }
-
-    @Override
-    public Optional<String> namespace() {
-      return discovery.namespace;
-    }
-
-    @Override
-    public Optional<String> clusterDomain() {
-      return discovery.clusterDomain;
     }
   }
 }

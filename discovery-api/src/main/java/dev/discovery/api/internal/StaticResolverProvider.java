@@ -3,21 +3,26 @@ package dev.discovery.api.internal;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolutionResult;
-import dev.discovery.api.Resolver;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverProvider;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.Source;
-import dev.discovery.api.StaticTarget;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolutionResult;
+import dev.discovery.spi.Resolver;
+import dev.discovery.spi.ResolverContext;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.Resolvers;
 import java.net.InetSocketAddress;
 
 /** {@code static:///10.0.0.1:80,[::1]:80}: a fixed list, reported once. */
 public final class StaticResolverProvider implements ResolverProvider {
   @Override
   public String scheme() {
-    return Target.STATIC;
+    return StaticTarget.SCHEME;
+  }
+
+  @Override
+  public Target parse(String target) {
+    return StaticTarget.parse(target);
   }
 
   @Override

@@ -2,7 +2,7 @@ package dev.discovery.api.internal;
 
 import dev.discovery.api.Balancer;
 import dev.discovery.api.EndpointSet;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policy;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Subscription;
@@ -64,7 +64,7 @@ final class WatchHandle implements ServiceWatch {
   }
 
   @Override
-  public Balancer balancer(PickerFactory factory) {
+  public Balancer balancer(Policy factory) {
     Objects.requireNonNull(factory, "factory");
     synchronized (this) {
       checkOpen();

@@ -2,8 +2,8 @@ package dev.discovery.api.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
+import dev.discovery.spi.Candidates;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -121,7 +121,7 @@ class StickyHashSpecTest {
     }
     assertThat(endpoints).hasSize(3);
     var candidates = ArrayCandidates.from(Candidates.ofEndpoints(endpoints));
-    var picker = StickyPickerFactory.MaglevPicker.build(candidates);
+    var picker = StickyPolicy.MaglevPicker.build(candidates);
     int m = picker.tableSize();
     assertThat(m).isEqualTo(65537);
     for (String[] row : permutations) {
@@ -161,12 +161,12 @@ class StickyHashSpecTest {
 
   @Test
   void tableSizeTiers_areThePublishedOnes() {
-    assertThat(StickyPickerFactory.tableSize(1)).isEqualTo(65537);
-    assertThat(StickyPickerFactory.tableSize(3276)).isEqualTo(65537);
-    assertThat(StickyPickerFactory.tableSize(3277)).isEqualTo(131101);
-    assertThat(StickyPickerFactory.tableSize(6553)).isEqualTo(131101);
-    assertThat(StickyPickerFactory.tableSize(6554)).isEqualTo(262151);
-    assertThat(StickyPickerFactory.tableSize(13107)).isEqualTo(262151);
-    assertThat(StickyPickerFactory.tableSize(13108)).isEqualTo(524309);
+    assertThat(StickyPolicy.tableSize(1)).isEqualTo(65537);
+    assertThat(StickyPolicy.tableSize(3276)).isEqualTo(65537);
+    assertThat(StickyPolicy.tableSize(3277)).isEqualTo(131101);
+    assertThat(StickyPolicy.tableSize(6553)).isEqualTo(131101);
+    assertThat(StickyPolicy.tableSize(6554)).isEqualTo(262151);
+    assertThat(StickyPolicy.tableSize(13107)).isEqualTo(262151);
+    assertThat(StickyPolicy.tableSize(13108)).isEqualTo(524309);
   }
 }

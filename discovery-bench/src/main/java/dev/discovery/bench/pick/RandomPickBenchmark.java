@@ -4,11 +4,11 @@ import com.linecorp.armeria.client.ClientRequestContext;
 import com.linecorp.armeria.client.endpoint.EndpointSelectionStrategy;
 import com.linecorp.armeria.client.endpoint.EndpointSelector;
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
+import dev.discovery.api.Policies;
 import dev.discovery.bench.WatchFixture;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import io.smallrye.stork.api.Service;
 import io.smallrye.stork.api.ServiceInstance;
 import java.util.List;
@@ -51,7 +51,7 @@ public class RandomPickBenchmark {
 
     @Setup
     public void setUp(EndpointList e) {
-      picker = Balancers.random().newPicker(Candidates.ofEndpoints(e.list));
+      picker = Policies.random().newPicker(Candidates.ofEndpoints(e.list));
     }
   }
 
@@ -63,7 +63,7 @@ public class RandomPickBenchmark {
     @Setup
     public void setUp(EndpointList e) {
       watch = WatchFixture.of(e.list);
-      balancer = watch.balancer(Balancers.random());
+      balancer = watch.balancer(Policies.random());
     }
 
     @TearDown
@@ -123,7 +123,7 @@ public class RandomPickBenchmark {
     return s.picker.pick();
   }
 
-  /** As a user calls it: {@code watch.balancer(Balancers.random()).pick()}. */
+  /** As a user calls it: {@code watch.balancer(Policies.random()).pick()}. */
   @Benchmark
   public Endpoint discoveryRandomBalancer(OursThroughWatch s) {
     return s.balancer.pick();

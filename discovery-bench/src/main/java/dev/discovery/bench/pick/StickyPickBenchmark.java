@@ -4,13 +4,13 @@ import com.google.common.hash.Hashing;
 import com.linecorp.armeria.client.ClientRequestContext;
 import com.linecorp.armeria.client.endpoint.EndpointSelector;
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
+import dev.discovery.api.Policies;
 import dev.discovery.api.internal.StickyHash;
 import dev.discovery.bench.Key;
 import dev.discovery.bench.WatchFixture;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -41,7 +41,7 @@ public class StickyPickBenchmark {
 
     @Setup
     public void setUp(EndpointList e) {
-      picker = Balancers.sticky().newPicker(Candidates.ofEndpoints(e.list));
+      picker = Policies.sticky().newPicker(Candidates.ofEndpoints(e.list));
     }
   }
 
@@ -53,7 +53,7 @@ public class StickyPickBenchmark {
     @Setup
     public void setUp(EndpointList e) {
       watch = WatchFixture.of(e.list);
-      balancer = watch.balancer(Balancers.sticky());
+      balancer = watch.balancer(Policies.sticky());
     }
 
     @TearDown
@@ -94,7 +94,7 @@ public class StickyPickBenchmark {
     return s.picker.pick(k.strings[c.advance()]);
   }
 
-  /** As a user calls it: {@code watch.balancer(Balancers.sticky()).pick(key)}. */
+  /** As a user calls it: {@code watch.balancer(Policies.sticky()).pick(key)}. */
   @Benchmark
   public Endpoint discoveryStickyBalancer(OursThroughWatch s, KeySet k, KeyCursor c) {
     return s.balancer.pick(k.keys[c.advance()]);

@@ -812,7 +812,7 @@ public final class Summary {
             .toList()) {
       String what =
           r.shortName().endsWith("buildPicker")
-              ? "build a picker (PickerFactory.newPicker)"
+              ? "build a picker (Policy.newPicker)"
               : "one-endpoint change through a watch";
       md.append("| ").append(what).append(" | ").append(r.param("policy"));
       md.append(" | ").append(r.param("endpoints")).append(" | ").append(millis(r));

@@ -1,11 +1,11 @@
 package dev.discovery.bench.update;
 
 import com.fasterxml.jackson.jr.ob.JSON;
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import dev.discovery.bench.Fixtures;
+import dev.discovery.spi.Candidates;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,7 +36,7 @@ public final class RetainedSize {
   /** The measurement for {@code policy} over {@code n} endpoints, as a JSON-ready map. */
   public static Map<String, Object> measure(String policy, int n) {
     List<Endpoint> endpoints = Fixtures.endpoints(n);
-    PickerFactory factory = Balancers.byName(policy);
+    Policy factory = Policies.byName(policy);
     Candidates<Endpoint> candidates = Candidates.ofEndpoints(endpoints);
     Object picker = factory.newPicker(candidates);
     GraphLayout endpointGraph = GraphLayout.parseInstance(endpoints.toArray());

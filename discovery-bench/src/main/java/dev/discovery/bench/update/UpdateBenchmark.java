@@ -1,15 +1,15 @@
 package dev.discovery.bench.update;
 
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import dev.discovery.bench.Fixtures;
 import dev.discovery.bench.Key;
 import dev.discovery.bench.WatchFixture;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +43,12 @@ public class UpdateBenchmark {
     @Param({"10000"})
     public int endpoints;
 
-    PickerFactory factory;
+    Policy factory;
     Candidates<Endpoint> candidates;
 
     @Setup
     public void setUp() {
-      factory = Balancers.byName(policy);
+      factory = Policies.byName(policy);
       candidates = Candidates.ofEndpoints(Fixtures.endpoints(endpoints));
     }
   }
@@ -82,7 +82,7 @@ public class UpdateBenchmark {
       all = WatchFixture.snapshot(list);
       allButOne = WatchFixture.snapshot(fewer);
       watch = WatchFixture.of(list);
-      balancer = watch.balancer(Balancers.byName(policy));
+      balancer = watch.balancer(Policies.byName(policy));
       probes = List.of(Key.set(16, 1));
       // The path really swaps pickers: check both directions once.
       apply();

@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.linecorp.armeria.client.endpoint.EndpointSelectionStrategy;
 import com.linecorp.armeria.client.endpoint.EndpointSelector;
 import dev.discovery.api.Balancer;
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
+import dev.discovery.api.Policies;
 import dev.discovery.bench.Fixtures;
 import dev.discovery.bench.Key;
 import dev.discovery.bench.WatchFixture;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import io.grpc.LoadBalancer;
 import io.grpc.Metadata;
 import io.smallrye.stork.api.Service;
@@ -54,7 +54,7 @@ class PeersTest {
 
   @Test
   void ourGrpcSticky_keyInTheHeader_picksWhatTheJavaApiPicks() {
-    Picker<Endpoint> java = Balancers.sticky().newPicker(Candidates.ofEndpoints(ENDPOINTS));
+    Picker<Endpoint> java = Policies.sticky().newPicker(Candidates.ofEndpoints(ENDPOINTS));
     try (GrpcPolicyDriver driver =
         GrpcPolicyDriver.start(
             "sticky", ENDPOINTS, Map.of("header", GrpcStickyPickBenchmark.HEADER))) {
@@ -121,9 +121,9 @@ class PeersTest {
 
   @Test
   void discoveryBalancerThroughWatch_picksWhatThePickerPicks() {
-    Picker<Endpoint> picker = Balancers.sticky().newPicker(Candidates.ofEndpoints(ENDPOINTS));
+    Picker<Endpoint> picker = Policies.sticky().newPicker(Candidates.ofEndpoints(ENDPOINTS));
     try (WatchFixture watch = WatchFixture.of(ENDPOINTS)) {
-      Balancer balancer = watch.balancer(Balancers.sticky());
+      Balancer balancer = watch.balancer(Policies.sticky());
       for (Key k : Key.set(36, 5)) {
         assertThat(balancer.pick(k)).isEqualTo(picker.pick(k));
       }

@@ -1,13 +1,13 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Affinity;
-import dev.discovery.api.Balancers;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
-import dev.discovery.api.PickerFactory;
-import dev.discovery.api.internal.AffinityTable;
-import dev.discovery.api.internal.ArrayCandidates;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import dev.discovery.grpc.DiscoveryGrpc;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
+import dev.discovery.spi.PolicyContext;
+import dev.discovery.spi.PolicyInstance;
 import io.grpc.ChannelLogger;
 import io.grpc.ChannelLogger.ChannelLogLevel;
 import io.grpc.ConnectivityState;
@@ -28,15 +28,15 @@ import java.util.Map;
 
 /**
  * One load balancer for every discovery policy: subchannels per endpoint, pickers from the policy's
- * {@link PickerFactory}.
+ * {@link Policy}.
  *
  * <ul>
  *   <li>Subchannels are reconciled by endpoint identity (IP and port) on each resolution: kept,
  *       created (and asked to connect), or shut down when their endpoint leaves.
  *   <li>Only READY subchannels carry calls. An unkeyed policy's picker is built over the READY ones
  *       on every change of state; a keyed policy's over every eligible endpoint once per resolution
- *       (see {@link DiscoveryPicker}), and its affinity table, if any, lives as long as the
- *       balancer so remembered keys survive picker swaps.
+ *       (see {@link DiscoveryPicker}); the policy's instance (an affinity table, say) lives as long
+ *       as the balancer so remembered keys survive picker swaps.
  *   <li>A subchannel that fails (TRANSIENT_FAILURE) or loses its connection (IDLE) leaves rotation
  *       at once, asks the channel to re-resolve and reconnects (with the subchannel's backoff)
  *       without waiting for DNS.
@@ -57,9 +57,8 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
 
   private final Map<InetSocketAddress, Slot> slots = new HashMap<>();
   private PolicyConfig config;
+  private PolicyInstance<Slot> instance; // of config's policy: its state lives as long
   private KeyedTable keyed; // keyed policies with at least one endpoint
-  private AffinityTable<Slot> affinity; // keyed policies with affinity
-  private int generation;
   private Status lastFailure; // the last TRANSIENT_FAILURE status of a subchannel
   private Status emptyStatus; // why there are no endpoints, when there are none
   private boolean warnedNoHeader;
@@ -118,8 +117,11 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
   }
 
   private void configure(PolicyConfig c) {
+    if (instance == null || !c.policy().equals(config.policy())) {
+      instance = c.policy().newInstance(new PolicyContext(clock, helper.getAuthority()));
+    }
     config = c;
-    PickerFactory factory = c.factory();
+    Policy factory = c.policy();
     if (factory.keyed() && c.header() == null && !warnedNoHeader) {
       warnedNoHeader = true;
       logger.log(
@@ -128,12 +130,6 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
               + " (expected: a loadBalancingConfig of {0} that names a header, such as"
               + " x-session-id)",
           factory.name());
-    }
-    Affinity a = factory.keyed() ? factory.affinity().orElse(null) : null;
-    if (a == null) {
-      affinity = null;
-    } else if (affinity == null || !affinity.affinity().equals(a)) {
-      affinity = new AffinityTable<>(a, clock);
     }
   }
 
@@ -232,15 +228,15 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
    * are shut down.
    */
   private void rebuildKeyed() {
-    PickerFactory factory = config.factory();
+    Policy factory = config.policy();
     keyed = null;
     if (!factory.keyed() || slots.isEmpty()) {
       return;
     }
     List<Slot> all = new ArrayList<>(slots.values());
-    ArrayCandidates<Slot> candidates = ArrayCandidates.of(all, endpointsOf(all));
+    Candidates<Slot> candidates = Candidates.of(all, endpointsOf(all));
     try {
-      keyed = new KeyedTable(factory.newPicker(candidates), candidates, ++generation);
+      keyed = new KeyedTable(instance.newPicker(candidates), candidates.size());
     } catch (RuntimeException e) {
       logger.log(
           ChannelLogLevel.ERROR,
@@ -298,18 +294,18 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
 
   private SubchannelPicker picker(Slot[] ready, PickResult none) {
     if (keyed != null) {
-      return DiscoveryPicker.keyed(keyed, affinity, config.header(), ready, none);
+      return DiscoveryPicker.keyed(keyed, config.header(), ready, none);
     }
     if (ready.length == 0) {
       return DiscoveryPicker.unkeyed(null, ready, none);
     }
     // A keyed policy without a table failed to build one: random meanwhile.
-    PickerFactory factory = config.factory().keyed() ? Balancers.random() : config.factory();
+    Policy factory = config.policy().keyed() ? Policies.random() : config.policy();
     List<Slot> items = List.of(ready);
-    ArrayCandidates<Slot> candidates = ArrayCandidates.of(items, endpointsOf(items));
+    Candidates<Slot> candidates = Candidates.of(items, endpointsOf(items));
     Picker<Slot> p;
     try {
-      p = factory.newPicker(candidates);
+      p = config.policy().keyed() ? factory.newPicker(candidates) : instance.newPicker(candidates);
     } catch (RuntimeException e) {
       logger.log(
           ChannelLogLevel.ERROR,
@@ -317,7 +313,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
           factory.name(),
           ready.length,
           e);
-      p = Balancers.random().newPicker(candidates);
+      p = Policies.random().newPicker(candidates);
     }
     return DiscoveryPicker.unkeyed(p, ready, none);
   }

@@ -4,10 +4,7 @@ import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ServicePort;
-import dev.discovery.api.ServiceTarget;
 import dev.discovery.api.ServiceWatch;
-import dev.discovery.api.StaticTarget;
 import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
@@ -74,10 +71,7 @@ final class DiscoveryNameResolver extends NameResolver {
    * web.shop:8080}; a port name is no part of an authority). For a static list, its first address.
    */
   static String authority(Target target) {
-    if (target instanceof ServiceTarget st) {
-      return st.port() instanceof ServicePort.Number n ? st.name() + ":" + n.value() : st.name();
-    }
-    return StaticTarget.format(((StaticTarget) target).addresses().get(0));
+    return target.serviceAuthority();
   }
 
   @Override

@@ -67,11 +67,11 @@ public class DiscoveryNameResolverProvider extends NameResolverProvider {
     if (!scheme.equals(targetUri.getScheme())) {
       return null;
     }
-    Target target = Target.parse(text(targetUri));
     Discovery d = args.getArg(DiscoveryGrpc.DISCOVERY);
     if (d == null) {
       d = discovery != null ? discovery : SharedDiscovery.INSTANCE;
     }
+    Target target = d.registry().parse(text(targetUri));
     PolicyRegistration.registerInDefaultRegistry();
     return new DiscoveryNameResolver(
         target, d, args.getSynchronizationContext(), args.getChannelLogger());

@@ -1,7 +1,6 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Picker;
-import dev.discovery.api.internal.AffinityTable;
+import dev.discovery.spi.Picker;
 import io.grpc.LoadBalancer.PickResult;
 import io.grpc.LoadBalancer.PickSubchannelArgs;
 import io.grpc.LoadBalancer.SubchannelPicker;
@@ -14,10 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <ul>
  *   <li>Unkeyed policy: the policy's picker over the READY subchannels at the time it was built.
- *   <li>Keyed policy, call with the key header: the key's choice over every eligible endpoint (with
- *       the affinity table first, if any). If its subchannel is not READY (read live), an IDLE one
- *       is asked to connect and the key's next deterministic choices are tried; if none of them is
- *       READY, a READY subchannel chosen from the key's hash.
+ *   <li>Keyed policy, call with the key header: the key's choice over every eligible endpoint . If
+ *       its subchannel is not READY (read live), an IDLE one is asked to connect and the key's next
+ *       deterministic choices are tried; if none of them is READY, a READY subchannel chosen from
+ *       the key's hash.
  *   <li>Keyed policy, call without the header: a random READY subchannel.
  * </ul>
  *
@@ -26,7 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class DiscoveryPicker extends SubchannelPicker {
   private final Picker<Slot> readyPicker; // unkeyed: over READY slots; null when none or keyed
   private final KeyedTable keyed; // keyed policies only
-  private final AffinityTable<Slot> affinity; // or null
   private final Metadata.Key<String> header; // or null
   private final Slot[] ready;
   private final PickResult none;
@@ -34,13 +32,11 @@ final class DiscoveryPicker extends SubchannelPicker {
   private DiscoveryPicker(
       Picker<Slot> readyPicker,
       KeyedTable keyed,
-      AffinityTable<Slot> affinity,
       Metadata.Key<String> header,
       Slot[] ready,
       PickResult none) {
     this.readyPicker = readyPicker;
     this.keyed = keyed;
-    this.affinity = affinity;
     this.header = header;
     this.ready = ready;
     this.none = none;
@@ -48,18 +44,13 @@ final class DiscoveryPicker extends SubchannelPicker {
 
   /** For an unkeyed policy: {@code readyPicker} over {@code ready}, or {@code none} if empty. */
   static DiscoveryPicker unkeyed(Picker<Slot> readyPicker, Slot[] ready, PickResult none) {
-    return new DiscoveryPicker(
-        ready.length == 0 ? null : readyPicker, null, null, null, ready, none);
+    return new DiscoveryPicker(ready.length == 0 ? null : readyPicker, null, null, ready, none);
   }
 
   /** For a keyed policy. */
   static DiscoveryPicker keyed(
-      KeyedTable keyed,
-      AffinityTable<Slot> affinity,
-      Metadata.Key<String> header,
-      Slot[] ready,
-      PickResult none) {
-    return new DiscoveryPicker(null, keyed, affinity, header, ready, none);
+      KeyedTable keyed, Metadata.Key<String> header, Slot[] ready, PickResult none) {
+    return new DiscoveryPicker(null, keyed, header, ready, none);
   }
 
   @Override
@@ -82,7 +73,7 @@ final class DiscoveryPicker extends SubchannelPicker {
 
   private PickResult forKey(String key) {
     KeyedTable k = keyed;
-    Slot first = affinity != null ? affinity.pick(key, k) : k.picker.pick(key);
+    Slot first = k.picker.pick(key);
     if (first.isReady()) {
       return first.result;
     }

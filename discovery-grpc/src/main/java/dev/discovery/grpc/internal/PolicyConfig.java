@@ -1,51 +1,51 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.PickerFactory;
-import dev.discovery.api.internal.StickyPickerFactory;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import io.grpc.Metadata;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
- * A policy as a channel runs it: the configured picker factory and, for a keyed policy, the request
- * header its key comes from.
+ * A policy as a channel runs it: the configured policy and, for a keyed policy, the request header
+ * its key comes from.
  *
- * <p>The rule for every policy's JSON object: a keyed policy ({@link PickerFactory#keyed()}) takes
- * a required {@code header} option, read here; every other option goes to {@link
- * PickerFactory#configure(Map)}.
+ * <p>The rule for every policy's JSON object, built-in or not: a keyed policy ({@link
+ * Policy#keyed()}) takes a required {@code header} option, read here; the rest goes to {@link
+ * Policies#configure(Policy, Map)} (which gives every keyed policy affinity options, then hands the
+ * rest to the policy itself).
  *
- * @param factory the configured policy
+ * @param policy the configured policy
  * @param header the key's header, or {@code null} (unkeyed policy, or no configuration given)
  */
-public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
+public record PolicyConfig(Policy policy, Metadata.Key<String> header) {
   static final String HEADER = "header";
 
   public PolicyConfig {
-    Objects.requireNonNull(factory, "factory");
+    Objects.requireNonNull(policy, "policy");
   }
 
-  /** {@code factory} with no options: what a channel gets with no configuration. */
-  static PolicyConfig unconfigured(PickerFactory factory) {
-    return new PolicyConfig(factory, null);
+  /** {@code policy} with no options: what a channel gets with no configuration. */
+  static PolicyConfig unconfigured(Policy policy) {
+    return new PolicyConfig(policy, null);
   }
 
   /**
-   * Parses {@code json} for {@code factory}.
+   * Parses {@code json} for {@code policy}.
    *
    * @throws IllegalArgumentException naming the bad option and what was expected
    */
-  static PolicyConfig parse(PickerFactory factory, Map<String, ?> json) {
-    if (!factory.keyed()) {
-      return new PolicyConfig(factory.configure(json), null);
+  public static PolicyConfig parse(Policy policy, Map<String, ?> json) {
+    if (!policy.keyed()) {
+      return new PolicyConfig(Policies.configure(policy, json), null);
     }
     Object header = json.get(HEADER);
     if (header == null) {
       throw new IllegalArgumentException(
           "header: missing for policy "
-              + factory.name()
+              + policy.name()
               + " (expected: the name of the request header that carries the key, such as"
               + " \"x-session-id\")");
     }
@@ -54,20 +54,9 @@ public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
           "header: " + header + " (expected: a header name as a string, such as \"x-session-id\")");
     }
     Metadata.Key<String> key = Metadata.Key.of(headerName(name), Metadata.ASCII_STRING_MARSHALLER);
-    PickerFactory configured;
-    if (factory instanceof StickyPickerFactory sticky) {
-      configured = sticky.configure(json, Set.of(HEADER));
-    } else {
-      Map<String, Object> rest = new LinkedHashMap<>(json);
-      rest.remove(HEADER);
-      configured = factory.configure(rest);
-    }
-    return new PolicyConfig(configured, key);
-  }
-
-  /** {@code sticky}'s JSON object parsed. */
-  public static PolicyConfig sticky(Map<String, ?> json) {
-    return parse(StickyPickerFactory.PURE, json);
+    Map<String, Object> rest = new LinkedHashMap<>(json);
+    rest.remove(HEADER);
+    return new PolicyConfig(Policies.configure(policy, rest), key);
   }
 
   /**
@@ -111,6 +100,6 @@ public record PolicyConfig(PickerFactory factory, Metadata.Key<String> header) {
 
   @Override
   public String toString() {
-    return factory + (header == null ? "" : " keyed by header " + header.name());
+    return policy + (header == null ? "" : " keyed by header " + header.name());
   }
 }

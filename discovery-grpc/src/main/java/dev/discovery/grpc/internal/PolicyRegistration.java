@@ -1,7 +1,7 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Balancers;
-import dev.discovery.api.PickerFactory;
+import dev.discovery.api.Policies;
+import dev.discovery.api.Policy;
 import io.grpc.LoadBalancerProvider;
 import io.grpc.LoadBalancerRegistry;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes every {@link PickerFactory} discovery-api finds a gRPC policy of its name.
+ * Makes every {@link Policy} discovery-api finds a gRPC policy of its name.
  *
  * <p>The default registry cannot be filled from a provider's constructor ({@link
  * LoadBalancerRegistry#getDefaultRegistry()} instantiates the providers before it exists), so it is
@@ -33,12 +33,12 @@ public final class PolicyRegistration {
   /** Registers in {@code registry} each policy whose name it does not have; returns those names. */
   public static synchronized List<String> register(LoadBalancerRegistry registry) {
     List<String> added = new ArrayList<>();
-    for (String name : Balancers.names()) {
+    for (String name : Policies.names()) {
       LoadBalancerProvider existing = registry.getProvider(name);
       if (existing == null) {
-        registry.register(new PickerFactoryLoadBalancerProvider(Balancers.byName(name)));
+        registry.register(new PolicyLoadBalancerProvider(Policies.byName(name)));
         added.add(name);
-      } else if (!(existing instanceof PickerFactoryLoadBalancerProvider)) {
+      } else if (!(existing instanceof PolicyLoadBalancerProvider)) {
         log.debug(
             "gRPC policy {} is {}; discovery's policy of that name is not registered",
             name,

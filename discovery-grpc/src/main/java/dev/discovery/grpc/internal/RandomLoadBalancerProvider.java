@@ -1,13 +1,13 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Balancers;
+import dev.discovery.api.Policies;
 
 /**
  * The {@code random} policy, found by {@link java.util.ServiceLoader}: uniform random choice among
  * the READY endpoints. No options.
  */
-public final class RandomLoadBalancerProvider extends PickerFactoryLoadBalancerProvider {
+public final class RandomLoadBalancerProvider extends PolicyLoadBalancerProvider {
   public RandomLoadBalancerProvider() {
-    super(Balancers.random());
+    super(Policies.random());
   }
 }

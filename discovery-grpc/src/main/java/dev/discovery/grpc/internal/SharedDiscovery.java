@@ -1,9 +1,9 @@
 package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Discovery;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
+import dev.discovery.spi.ResolverRegistry;
 
 /**
  * The process-wide {@link Discovery} of channels that bring none. Created on first use; its threads

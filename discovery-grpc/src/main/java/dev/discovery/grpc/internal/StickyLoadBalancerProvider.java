@@ -1,13 +1,13 @@
 package dev.discovery.grpc.internal;
 
-import dev.discovery.api.Balancers;
+import dev.discovery.api.Policies;
 
 /**
  * The {@code sticky} policy, found by {@link java.util.ServiceLoader}: consistent hashing of a
  * request header's value over the eligible endpoints; see {@link dev.discovery.grpc.StickyConfig}.
  */
-public final class StickyLoadBalancerProvider extends PickerFactoryLoadBalancerProvider {
+public final class StickyLoadBalancerProvider extends PolicyLoadBalancerProvider {
   public StickyLoadBalancerProvider() {
-    super(Balancers.sticky());
+    super(Policies.sticky());
   }
 }

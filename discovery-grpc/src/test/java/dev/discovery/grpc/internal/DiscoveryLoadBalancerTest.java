@@ -5,11 +5,11 @@ import static dev.discovery.grpc.internal.FakeHelper.groups;
 import static dev.discovery.grpc.internal.FakeHelper.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.discovery.api.Balancers;
-import dev.discovery.api.Candidates;
 import dev.discovery.api.Endpoint;
-import dev.discovery.api.Picker;
+import dev.discovery.api.Policies;
 import dev.discovery.grpc.internal.FakeHelper.FakeSubchannel;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
 import dev.discovery.testkit.clock.FakeClock;
 import io.grpc.Attributes;
 import io.grpc.ConnectivityState;
@@ -44,13 +44,13 @@ class DiscoveryLoadBalancerTest {
   }
 
   private DiscoveryLoadBalancer random() {
-    return balancer(PolicyConfig.unconfigured(Balancers.random()));
+    return balancer(PolicyConfig.unconfigured(Policies.random()));
   }
 
   private static PolicyConfig sticky(Object... options) {
     List<Object> all = new ArrayList<>(List.of("header", "x-session-id"));
     all.addAll(List.of(options));
-    return PolicyConfig.sticky(json(all.toArray()));
+    return PolicyConfig.parse(Policies.sticky(), json(all.toArray()));
   }
 
   private void resolve(DiscoveryLoadBalancer lb, Object config, List<EquivalentAddressGroup> gs) {
@@ -290,12 +290,12 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void sticky_sendsAKeyToTheEndpointDiscoveryApiStickyPicks() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     resolve(lb, sticky(), groups(A, B, C, D));
     ready(A, B, C, D);
     List<Endpoint> endpoints =
         List.of(A, B, C, D).stream().map(a -> Endpoint.of(a.getAddress(), a.getPort())).toList();
-    Picker<Endpoint> javaApi = Balancers.sticky().newPicker(Candidates.ofEndpoints(endpoints));
+    Picker<Endpoint> javaApi = Policies.sticky().newPicker(Candidates.ofEndpoints(endpoints));
 
     for (int i = 0; i < 1000; i++) {
       String key = "session-" + i;
@@ -313,7 +313,7 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void sticky_whileAKeysSubchannelReconnects_usesTheNextChoice_andNoOtherKeyMoves() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     resolve(lb, sticky(), groups(A, B, C, D));
     ready(A, B, C, D);
     Map<String, InetSocketAddress> before = mapping(2000);
@@ -340,7 +340,7 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void sticky_aPickForAKeyWhoseSubchannelIsIdle_asksItToConnect() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     resolve(lb, sticky(), groups(A, B));
     ready(A, B);
     String keyOfA =
@@ -362,7 +362,7 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void sticky_callWithoutTheHeader_goesToARandomReadyEndpoint() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     resolve(lb, sticky(), groups(A, B, C));
     ready(A, B);
     helper.subchannel(C).report(ConnectivityState.CONNECTING);
@@ -372,7 +372,7 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void sticky_withNothingReady_waitsWhileConnecting_andFailsOnceAllFailed() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     resolve(lb, sticky(), groups(A, B));
     helper.subchannel(A).report(ConnectivityState.CONNECTING);
     helper.subchannel(B).report(ConnectivityState.CONNECTING);
@@ -392,8 +392,8 @@ class DiscoveryLoadBalancerTest {
         List.of(A, B, C).stream().map(a -> Endpoint.of(a.getAddress(), a.getPort())).toList();
     List<Endpoint> four =
         List.of(A, B, C, D).stream().map(a -> Endpoint.of(a.getAddress(), a.getPort())).toList();
-    Picker<Endpoint> before = Balancers.sticky().newPicker(Candidates.ofEndpoints(three));
-    Picker<Endpoint> after = Balancers.sticky().newPicker(Candidates.ofEndpoints(four));
+    Picker<Endpoint> before = Policies.sticky().newPicker(Candidates.ofEndpoints(three));
+    Picker<Endpoint> after = Policies.sticky().newPicker(Candidates.ofEndpoints(four));
     for (int i = 0; ; i++) {
       String key = "session-" + i;
       if (after.pick(key).address().equals(to) && !before.pick(key).address().equals(to)) {
@@ -404,7 +404,7 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void stickyWithAffinity_keepsAKeysEndpointAcrossPickerSwaps_untilTheTimeout() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     PolicyConfig config = sticky("affinityTimeout", "60s");
     resolve(lb, config, groups(A, B, C));
     ready(A, B, C);
@@ -423,7 +423,7 @@ class DiscoveryLoadBalancerTest {
 
   @Test
   void stickyWithoutConfiguration_warns_andSendsCallsToRandomReadyEndpoints() {
-    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Balancers.sticky()));
+    DiscoveryLoadBalancer lb = balancer(PolicyConfig.unconfigured(Policies.sticky()));
     resolve(lb, A, B);
     ready(A, B);
 

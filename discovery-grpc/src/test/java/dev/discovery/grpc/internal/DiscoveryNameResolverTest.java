@@ -7,9 +7,10 @@ import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.ResolverRegistry;
 import dev.discovery.api.Target;
 import dev.discovery.grpc.DiscoveryGrpc;
+import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.spi.UriTarget;
 import dev.discovery.testkit.FakeResolver;
 import dev.discovery.testkit.FakeTarget;
 import dev.discovery.testkit.clock.FakeScheduler;
@@ -26,7 +27,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class DiscoveryNameResolverTest {
-  private static final Target WEB = Target.parse("fake:///web.shop:grpc");
+  private static final Target WEB = UriTarget.parse("fake:///web.shop:grpc");
   private static final InetSocketAddress A = address("10.0.0.1", 8080);
   private static final InetSocketAddress B = address("10.0.0.2", 8080);
 

@@ -2,7 +2,7 @@ package dev.discovery.grpc.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.discovery.api.Balancers;
+import dev.discovery.api.Policies;
 import io.grpc.ConnectivityState;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.LoadBalancer.PickSubchannelArgs;
@@ -96,9 +96,10 @@ class GrpcPickAllocationTest {
 
   @Test
   void pick_allocatesNothing_butTheKeyGrpcDecodes() {
-    PolicyConfig sticky = PolicyConfig.sticky(Map.of("header", "x-session-id"));
+    PolicyConfig sticky = PolicyConfig.parse(Policies.sticky(), Map.of("header", "x-session-id"));
     PolicyConfig affine =
-        PolicyConfig.sticky(Map.of("header", "x-session-id", "affinityTimeout", "10800s"));
+        PolicyConfig.parse(
+            Policies.sticky(), Map.of("header", "x-session-id", "affinityTimeout", "10800s"));
     Metadata.Key<String> header = sticky.header();
     PickSubchannelArgs[] keyed = new PickSubchannelArgs[1000];
     for (int i = 0; i < keyed.length; i++) {
@@ -109,7 +110,7 @@ class GrpcPickAllocationTest {
     PickSubchannelArgs none = FakeHelper.Args.of(new Metadata());
 
     double random =
-        bytesPerPick(readyPicker(PolicyConfig.unconfigured(Balancers.random())), i -> none);
+        bytesPerPick(readyPicker(PolicyConfig.unconfigured(Policies.random())), i -> none);
     double stickyKeyless = bytesPerPick(readyPicker(sticky), i -> none);
     double stickyKeyed = bytesPerPick(readyPicker(sticky), i -> keyed[i % keyed.length]);
     double affineKeyed = bytesPerPick(readyPicker(affine), i -> keyed[i % keyed.length]);

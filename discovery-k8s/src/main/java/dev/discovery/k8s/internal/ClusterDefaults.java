@@ -1,7 +1,7 @@
 package dev.discovery.k8s.internal;
 
 import dev.discovery.api.Environment;
-import dev.discovery.api.ResolverContext;
+import dev.discovery.spi.ResolverContext;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.xbill.DNS.Name;
@@ -10,7 +10,7 @@ import org.xbill.DNS.Name;
  * The defaults a Kubernetes target leaves to the resolver, from the injected environment: the
  * namespace (the pod's own from the service-account file, else resolv.conf's first search domain
  * {@code <ns>.svc.<zone>}, else {@code default}) and the zone (from the search list, else {@code
- * cluster.local}); settings on the Discovery builder win. Reads files: call off any event loop.
+ * cluster.local}); settings on the provider's builder win. Reads files: call off any event loop.
  *
  * @param namespace the default namespace
  * @param zone the cluster zone, without a trailing dot
@@ -20,21 +20,35 @@ public record ClusterDefaults(String namespace, String zone, ResolvConf resolvCo
   static final String DEFAULT_NAMESPACE = "default";
   static final String DEFAULT_ZONE = "cluster.local";
 
-  public static ClusterDefaults load(ResolverContext context) {
-    Environment env = context.environment();
-    ResolvConf resolv =
-        env.file(Environment.RESOLV_CONF).map(ResolvConf::parse).orElse(ResolvConf.EMPTY);
-    Optional<String> namespace =
-        context
-            .namespace()
+  /** Where Kubernetes mounts a pod's service-account token, CA and namespace. */
+  public static final Path SERVICE_ACCOUNT_DIR =
+      Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+
+  /** The resolver configuration a pod's DNS lookups use. */
+  public static final Path RESOLV_CONF = Path.of("/etc/resolv.conf");
+
+  /** The defaults for {@code context}'s environment; settings in {@code options} win. */
+  public static ClusterDefaults load(ResolverContext context, DnsOptions options) {
+    return load(context.environment(), options.namespace(), options.clusterDomain());
+  }
+
+  /**
+   * The defaults read from {@code env}; {@code namespace} and {@code clusterDomain} win when not
+   * {@code null}.
+   */
+  public static ClusterDefaults load(Environment env, String namespace, String clusterDomain) {
+    ResolvConf resolv = env.file(RESOLV_CONF).map(ResolvConf::parse).orElse(ResolvConf.EMPTY);
+    Optional<String> ns =
+        Optional.ofNullable(namespace)
             .or(
                 () ->
-                    env.file(Environment.SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")))
+                    env.file(SERVICE_ACCOUNT_DIR.resolve(Path.of("namespace")))
                         .map(String::trim)
                         .filter(s -> !s.isEmpty()))
             .or(() -> fromSearch(resolv, true));
-    String zone = context.clusterDomain().or(() -> fromSearch(resolv, false)).orElse(DEFAULT_ZONE);
-    return new ClusterDefaults(namespace.orElse(DEFAULT_NAMESPACE), zone, resolv);
+    String zone =
+        Optional.ofNullable(clusterDomain).or(() -> fromSearch(resolv, false)).orElse(DEFAULT_ZONE);
+    return new ClusterDefaults(ns.orElse(DEFAULT_NAMESPACE), zone, resolv);
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.discovery.k8s.internal;
 
 import dev.discovery.api.ResolutionError;
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
@@ -29,8 +30,12 @@ import org.xbill.DNS.WireParseException;
 
 /**
  * Asynchronous DNS questions to the configured servers (in order, the next one when a server does
- * not answer), with dnsjava's wire format and its TCP retry of truncated answers. No cache and no
- * hosts file: every question goes to a server. Results complete on the given executor.
+ * not answer), with dnsjava's wire format and its TCP retry of truncated answers. An answer still
+ * truncated over TCP (the TC bit set: it did not fit one 65,535-byte message, as for a headless
+ * Service of more than about 4,000 pods asked by port number, 1,100 by port name) is an error, not
+ * an answer: its records are a part, or none, of the RRset. No cache and no hosts file: every
+ * question goes to a server. Results complete on the given executor; failures are {@link
+ * DnsException}s.
  */
 final class DnsClient {
   /** Links of a CNAME chain followed at most. */
@@ -61,14 +66,21 @@ final class DnsClient {
   String describeServers() {
     List<String> s = new ArrayList<>();
     for (InetSocketAddress a : servers) {
-      s.add(Addresses.formatHost(a.getAddress()) + ":" + a.getPort());
+      s.add(IpAddresses.formatHost(a.getAddress()) + ":" + a.getPort());
     }
     return String.join(", ", s);
   }
 
   /** One question, answered by the first server that answers at all (any rcode). */
   CompletionStage<Message> ask(Name name, int type) {
-    Message query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    Message query;
+    try {
+      query = Message.newQuery(Record.newRecord(name, type, DClass.IN));
+    } catch (RuntimeException e) {
+      return failed(
+          ResolutionError.misconfigured(
+              "cannot ask for " + name + " " + Type.string(type) + ": " + e.getMessage()));
+    }
     return ask(query, 0, null);
   }
 
@@ -90,6 +102,10 @@ final class DnsClient {
     return r.sendAsync(copy, executor)
         .handle(
             (response, error) -> {
+              if (error == null && response.getHeader().getFlag(Flags.TC)) {
+                // dnsjava retries a truncated UDP answer over TCP: this one came over TCP.
+                return CompletableFuture.<Message>failedFuture(truncated(r.getAddress(), query));
+              }
               if (error == null) {
                 return CompletableFuture.completedFuture(response);
               }
@@ -102,11 +118,55 @@ final class DnsClient {
         .thenCompose(f -> f);
   }
 
+  private static DnsException truncated(InetSocketAddress server, Message query) {
+    return new DnsException(
+        ResolutionError.invalidAnswer(
+            who(server)
+                + " answered "
+                + what(query)
+                + " truncated over TCP: the records do not fit one DNS message of 65,535 bytes"
+                + " (expected: a Service small enough for DNS; use the Kubernetes API source,"
+                + " k8s+api, for one this large)"));
+  }
+
+  /**
+   * The error of an answer with {@code rcode} (not NOERROR or NXDOMAIN) for {@code what}: REFUSED
+   * says the server does not serve the name; SERVFAIL and the rest that it is failing.
+   */
+  DnsException rcodeError(int rcode, String what) {
+    String who = "DNS server " + describeServers();
+    if (rcode == Rcode.REFUSED) {
+      return new DnsException(
+          ResolutionError.unavailable(
+              who
+                  + " refused "
+                  + what
+                  + " (expected: the cluster DNS server, which answers for the cluster zone and"
+                  + " forwards other names)"));
+    }
+    return new DnsException(
+        ResolutionError.unavailable(
+            who
+                + " answered "
+                + Rcode.string(rcode)
+                + " for "
+                + what
+                + " (the server is not ready or failing; retrying)"));
+  }
+
+  private static String who(InetSocketAddress server) {
+    return "DNS server " + IpAddresses.formatHost(server.getAddress()) + ":" + server.getPort();
+  }
+
+  private static String what(Message query) {
+    return query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType());
+  }
+
   private DnsException describe(Throwable error, InetSocketAddress server, Message query) {
     Throwable cause =
         error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String who = "DNS server " + Addresses.formatHost(server.getAddress()) + ":" + server.getPort();
-    String what = query.getQuestion().getName() + " " + Type.string(query.getQuestion().getType());
+    String who = who(server);
+    String what = what(query);
     if (cause instanceof SocketTimeoutException) {
       return new DnsException(
           ResolutionError.unavailable(
@@ -153,11 +213,7 @@ final class DnsClient {
     return ask(name, type)
         .thenCompose(
             response -> {
-              int rcode = response.getRcode();
-              if (rcode != Rcode.NOERROR) {
-                return CompletableFuture.completedFuture(
-                    new Chased(rcode, List.of(), List.copyOf(chain), response));
-              }
+              // The CNAMEs count whatever the rcode: NXDOMAIN after a CNAME is the target's.
               List<Record> answers = response.getSection(Section.ANSWER);
               Name current = name;
               Set<Name> seen = new LinkedHashSet<>(chain);
@@ -168,15 +224,24 @@ final class DnsClient {
                 }
                 if (!seen.add(next)) {
                   chain.add(next);
-                  return failed(ResolutionError.invalidAnswer("CNAME loop: " + join(chain)));
+                  return failed(
+                      ResolutionError.invalidAnswer("CNAME loop: " + DnsNames.chain(chain)));
                 }
                 chain.add(next);
                 if (chain.size() - 1 > MAX_CNAME_CHAIN) {
                   return failed(
                       ResolutionError.invalidAnswer(
-                          "CNAME chain longer than " + MAX_CNAME_CHAIN + " links: " + join(chain)));
+                          "CNAME chain longer than "
+                              + MAX_CNAME_CHAIN
+                              + " links: "
+                              + DnsNames.chain(chain)));
                 }
                 current = next;
+              }
+              int rcode = response.getRcode();
+              if (rcode != Rcode.NOERROR) {
+                return CompletableFuture.completedFuture(
+                    new Chased(rcode, List.of(), List.copyOf(chain), response));
               }
               List<Record> data = new ArrayList<>();
               for (Record r : answers) {
@@ -199,12 +264,6 @@ final class DnsClient {
       }
     }
     return null;
-  }
-
-  private static String join(List<Name> chain) {
-    List<String> s = new ArrayList<>();
-    chain.forEach(n -> s.add(n.toString()));
-    return String.join(" -> ", s);
   }
 
   private static <T> CompletionStage<T> failed(ResolutionError error) {

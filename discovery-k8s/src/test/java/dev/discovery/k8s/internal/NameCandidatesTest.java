@@ -1,19 +1,14 @@
 package dev.discovery.k8s.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.discovery.api.Environment;
-import dev.discovery.api.ResolverContext;
-import dev.discovery.api.ResolverRegistry;
-import dev.discovery.api.ServiceTarget;
-import dev.discovery.api.Target;
+import dev.discovery.k8s.KubernetesTarget;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,16 +24,17 @@ class NameCandidatesTest {
 
   private static ClusterDefaults defaults(
       Map<Path, String> files, Optional<String> ns, Optional<String> zone) {
-    return ClusterDefaults.load(new Context(Environment.of(Map.of(), files), ns, zone));
+    return ClusterDefaults.load(
+        Environment.of(Map.of(), files), ns.orElse(null), zone.orElse(null));
   }
 
   private static ClusterDefaults pod() {
     return defaults(
-        Map.of(Environment.RESOLV_CONF, POD_RESOLV_CONF), Optional.empty(), Optional.empty());
+        Map.of(ClusterDefaults.RESOLV_CONF, POD_RESOLV_CONF), Optional.empty(), Optional.empty());
   }
 
   private static List<String> names(String target, ClusterDefaults d, boolean explicitServer) {
-    return NameCandidates.of((ServiceTarget) Target.parse(target), d, explicitServer).stream()
+    return NameCandidates.of(KubernetesTarget.parse(target), d, explicitServer).stream()
         .map(Name::toString)
         .toList();
   }
@@ -57,7 +53,7 @@ class NameCandidatesTest {
   void nameWithAsManyDotsAsNdots_isTriedAbsoluteFirst() {
     ClusterDefaults d =
         defaults(
-            Map.of(Environment.RESOLV_CONF, "search shop.svc.cluster.local\noptions ndots:2\n"),
+            Map.of(ClusterDefaults.RESOLV_CONF, "search shop.svc.cluster.local\noptions ndots:2\n"),
             Optional.empty(),
             Optional.empty());
     assertThat(names("k8s+dns:///web.shop.svc:80", d, false))
@@ -90,6 +86,45 @@ class NameCandidatesTest {
         .containsExactly("web.shop.", "web.shop.svc.cluster.local.");
   }
 
+  @Test
+  void searchDomainTooLongToAppend_isLeftOut_asMuslDoes() {
+    String longDomain = "d".repeat(60) + "." + "e".repeat(60) + "." + "f".repeat(60) + ".example";
+    ClusterDefaults d =
+        defaults(
+            Map.of(
+                ClusterDefaults.RESOLV_CONF,
+                "search shop.svc.cluster.local " + longDomain + "\noptions ndots:5\n"),
+            Optional.empty(),
+            Optional.empty());
+    assertThat(names("k8s+dns:///web.shop:80", d, false))
+        .as("web.shop." + longDomain + " fits 255 bytes")
+        .contains("web.shop." + longDomain + ".");
+    assertThat(names("k8s+dns:///" + "s".repeat(60) + ".shop:80", d, false))
+        .as("57 more bytes do not")
+        .containsExactly(
+            "s".repeat(60) + ".shop.shop.svc.cluster.local.",
+            "s".repeat(60) + ".shop.",
+            "s".repeat(60) + ".shop.svc.cluster.local.");
+  }
+
+  @Test
+  void fullNameLongerThanDnsAllows_isAnErrorNamingItAndTheLimit() {
+    String zone =
+        "z".repeat(60) + "." + "y".repeat(60) + "." + "x".repeat(60) + "." + "w".repeat(60);
+    ClusterDefaults d =
+        defaults(
+            Map.of(ClusterDefaults.RESOLV_CONF, "search shop.svc." + zone + "\n"),
+            Optional.empty(),
+            Optional.empty());
+    assertThatThrownBy(() -> names("k8s+dns:///web:80", d, false))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "name: web.shop.svc."
+                + zone
+                + ". is 258 bytes (expected: at most 255 bytes, the DNS limit; check the Service,"
+                + " namespace and cluster zone)");
+  }
+
   @ParameterizedTest
   @CsvSource({
     // service-account namespace, search list, builder namespace, builder zone -> namespace, zone
@@ -108,10 +143,10 @@ class NameCandidatesTest {
       String zone) {
     Map<Path, String> files = new java.util.HashMap<>();
     if (saNamespace != null) {
-      files.put(Environment.SERVICE_ACCOUNT_DIR.resolve("namespace"), saNamespace + "\n");
+      files.put(ClusterDefaults.SERVICE_ACCOUNT_DIR.resolve("namespace"), saNamespace + "\n");
     }
     if (search != null) {
-      files.put(Environment.RESOLV_CONF, "nameserver 10.96.0.10\n" + search + "\n");
+      files.put(ClusterDefaults.RESOLV_CONF, "nameserver 10.96.0.10\n" + search + "\n");
     }
     ClusterDefaults d =
         defaults(files, Optional.ofNullable(builderNs), Optional.ofNullable(builderZone));
@@ -127,34 +162,5 @@ class NameCandidatesTest {
         .extracting(a -> a.getAddress().getHostAddress())
         .containsExactly("10.96.0.10");
     assertThat(r.search()).hasSize(3);
-  }
-
-  private record Context(
-      Environment environment, Optional<String> namespace, Optional<String> clusterDomain)
-      implements ResolverContext {
-    @Override
-    public Clock clock() {
-      return Clock.systemUTC();
-    }
-
-    @Override
-    public ScheduledExecutorService scheduler() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Executor blockingExecutor() {
-      return Runnable::run;
-    }
-
-    @Override
-    public Executor syncContext() {
-      return Runnable::run;
-    }
-
-    @Override
-    public ResolverRegistry registry() {
-      return ResolverRegistry.of();
-    }
   }
 }

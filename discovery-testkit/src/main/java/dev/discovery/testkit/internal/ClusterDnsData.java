@@ -1,6 +1,6 @@
 package dev.discovery.testkit.internal;
 
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
 import dev.discovery.testkit.ClusterSnapshot;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.Service;
@@ -9,6 +9,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -65,7 +66,9 @@ public final class ClusterDnsData {
   private final long ttl;
   private final long serial;
   private final Map<Name, SOARecord> soas = new LinkedHashMap<>();
-  private final NavigableMap<Name, Map<Integer, Set<Record>>> records = new TreeMap<>();
+  // While building: records by name and type, without repeats. Then frozen into lists.
+  private final NavigableMap<Name, Map<Integer, Set<Record>>> building = new TreeMap<>();
+  private NavigableMap<Name, Map<Integer, List<Record>>> records;
   private final NavigableSet<Name> existing = new TreeSet<>();
 
   private ClusterDnsData(Name clusterZone, long ttl, long serial) {
@@ -106,17 +109,38 @@ public final class ClusterDnsData {
     d.add(
         new TXTRecord(
             name("dns-version." + snapshot.zone() + "."), DClass.IN, ttlSeconds, SCHEMA_VERSION));
+    Map<List<String>, List<EndpointSlice>> slicesByService = new HashMap<>();
+    for (EndpointSlice slice : snapshot.endpointSlices()) {
+      slicesByService
+          .computeIfAbsent(List.of(slice.namespace(), slice.serviceName()), k -> new ArrayList<>())
+          .add(slice);
+    }
     for (Service s : snapshot.services()) {
       Name svc = name(s.dnsName(snapshot.zone()) + ".");
       if (s.type() == ServiceType.EXTERNAL_NAME) {
         d.add(new CNAMERecord(svc, DClass.IN, ttlSeconds, name(s.externalName() + ".")));
       } else if (s.headless()) {
-        d.addHeadless(s, svc, snapshot.endpointSlices(s.namespace(), s.name()));
+        d.addHeadless(
+            s, svc, slicesByService.getOrDefault(List.of(s.namespace(), s.name()), List.of()));
       } else {
         d.addClusterIp(s, svc);
       }
     }
+    d.freeze();
     return d;
+  }
+
+  /** Turns the sets built into immutable lists, so each query reads them without copying. */
+  private void freeze() {
+    NavigableMap<Name, Map<Integer, List<Record>>> frozen = new TreeMap<>();
+    building.forEach(
+        (name, byType) -> {
+          Map<Integer, List<Record>> lists = new TreeMap<>();
+          byType.forEach((type, set) -> lists.put(type, List.copyOf(set)));
+          frozen.put(name, Collections.unmodifiableMap(lists));
+        });
+    building.clear();
+    records = Collections.unmodifiableNavigableMap(frozen);
   }
 
   /** The zones served for cluster zone {@code zone}: it, {@code in-addr.arpa}, {@code ip6.arpa}. */
@@ -172,7 +196,7 @@ public final class ClusterDnsData {
       return e.hostname();
     }
     if (e.address() instanceof Inet6Address) {
-      String dashed = Addresses.format(e.address()).replace(':', '-');
+      String dashed = IpAddresses.format(e.address()).replace(':', '-');
       return dashed.endsWith("-") ? dashed + "0" : dashed;
     }
     return e.address().getHostAddress().replace('.', '-');
@@ -180,7 +204,7 @@ public final class ClusterDnsData {
 
   private void add(Record r) {
     Name owner = r.getName();
-    records
+    building
         .computeIfAbsent(owner, k -> new TreeMap<>())
         .computeIfAbsent(r.getType(), k -> new LinkedHashSet<>())
         .add(r);
@@ -231,13 +255,7 @@ public final class ClusterDnsData {
 
   /** The records at {@code name} by type, or {@code null} when it owns none. */
   public Map<Integer, List<Record>> recordsAt(Name name) {
-    Map<Integer, Set<Record>> m = records.get(name);
-    if (m == null) {
-      return null;
-    }
-    Map<Integer, List<Record>> out = new TreeMap<>();
-    m.forEach((type, set) -> out.put(type, List.copyOf(set)));
-    return Collections.unmodifiableMap(out);
+    return records.get(name);
   }
 
   /** Whether {@code name} owns records or has a descendant that does (an empty non-terminal). */
@@ -249,11 +267,11 @@ public final class ClusterDnsData {
   public List<Record> zoneRecords(Name origin) {
     List<Record> out = new ArrayList<>();
     out.add(soas.get(origin));
-    for (Map.Entry<Name, Map<Integer, Set<Record>>> e : records.entrySet()) {
+    for (Map.Entry<Name, Map<Integer, List<Record>>> e : records.entrySet()) {
       if (!origin.equals(zoneOf(e.getKey()))) {
         continue;
       }
-      for (Set<Record> list : e.getValue().values()) {
+      for (List<Record> list : e.getValue().values()) {
         for (Record r : list) {
           if (r.getType() != Type.SOA) {
             out.add(r);

@@ -19,20 +19,27 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The UDP and TCP sockets of a DNS server, on one port of one or more loopback addresses, with a
- * receiving thread per UDP socket, an accepting thread per TCP socket, and TCP connections served
- * on a given pool. TCP messages carry the 2-byte length prefix of RFC 1035 §4.2.2; the messages
- * themselves are the handler's (dnsjava's wire format).
+ * receiving thread per UDP socket, one thread answering the UDP requests in the order they came, an
+ * accepting thread per TCP socket, and TCP connections served on a given pool. A receiving thread
+ * only queues what it reads, so a burst of requests waits in memory instead of overflowing the
+ * socket's buffer (where the kernel would drop it). TCP messages carry the 2-byte length prefix of
+ * RFC 1035 §4.2.2; the messages themselves are the handler's (dnsjava's wire format).
  */
 public final class DnsSockets implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DnsSockets.class);
   private static final int TCP_IDLE_MILLIS = 30_000;
   private static final int BIND_ATTEMPTS = 50;
+  // Room for thousands of queries sent at once while the receiving thread waits for a core (the
+  // kernel caps it at net.core.rmem_max).
+  private static final int UDP_RECEIVE_BUFFER = 4 << 20;
 
   /** Handles one request; must not block for long. */
   @FunctionalInterface
@@ -56,6 +63,7 @@ public final class DnsSockets implements AutoCloseable {
   private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
   private final Handler handler;
   private final ExecutorService tcpWorkers;
+  private final ExecutorService udpAnswers;
   private volatile boolean closed;
 
   private DnsSockets(
@@ -69,6 +77,9 @@ public final class DnsSockets implements AutoCloseable {
     this.tcp = tcp;
     this.handler = handler;
     this.tcpWorkers = tcpWorkers;
+    this.udpAnswers =
+        Executors.newSingleThreadExecutor(
+            DiscoveryThreads.factory("discovery-testkit-dns-udp-" + port + "-answers"));
   }
 
   /**
@@ -88,6 +99,7 @@ public final class DnsSockets implements AutoCloseable {
         for (InetAddress host : hosts) {
           DatagramSocket d = new DatagramSocket(null);
           udp.add(d);
+          d.setReceiveBufferSize(UDP_RECEIVE_BUFFER);
           d.bind(new InetSocketAddress(host, p));
           p = d.getLocalPort();
           ServerSocket s = new ServerSocket();
@@ -151,9 +163,7 @@ public final class DnsSockets implements AutoCloseable {
       }
       byte[] request = Arrays.copyOf(packet.getData(), packet.getLength());
       SocketAddress from = packet.getSocketAddress();
-      dispatch(
-          request,
-          false,
+      Reply reply =
           new Reply() {
             @Override
             public void send(byte[] message) {
@@ -166,7 +176,12 @@ public final class DnsSockets implements AutoCloseable {
 
             @Override
             public void drop() {}
-          });
+          };
+      try {
+        udpAnswers.execute(() -> dispatch(request, false, reply));
+      } catch (RejectedExecutionException e) {
+        return; // closed
+      }
     }
   }
 
@@ -248,20 +263,21 @@ public final class DnsSockets implements AutoCloseable {
     }
   }
 
-  /** Closes every socket and waits (up to 5 s) for the threads to end. Idempotent. */
+  /** Closes every socket and waits (up to 5 s each) for the threads to end. Idempotent. */
   @Override
   public void close() {
     closed = true;
     udp.forEach(DatagramSocket::close);
     tcp.forEach(DnsSockets::closeQuietly);
     connections.forEach(DnsSockets::closeQuietly);
-    for (Thread t : threads) {
-      try {
+    udpAnswers.shutdownNow();
+    try {
+      for (Thread t : threads) {
         t.join(5000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
+      udpAnswers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

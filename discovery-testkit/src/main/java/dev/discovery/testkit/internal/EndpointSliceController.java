@@ -1,6 +1,6 @@
 package dev.discovery.testkit.internal;
 
-import dev.discovery.api.ServicePort;
+import dev.discovery.spi.ServicePort;
 import dev.discovery.testkit.ContainerPort;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.IpFamily;

@@ -1,7 +1,9 @@
 package dev.discovery.testkit.internal;
 
-import dev.discovery.api.internal.Addresses;
+import dev.discovery.spi.IpAddresses;
+import dev.discovery.testkit.ClusterObject;
 import java.net.InetAddress;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -136,7 +138,7 @@ public final class Validation {
   /** Parses an IP literal, never looking a name up. */
   public static InetAddress ip(String field, String text) {
     Objects.requireNonNull(text, field);
-    InetAddress a = Addresses.parseLiteral(text);
+    InetAddress a = IpAddresses.parseLiteral(text);
     if (a == null) {
       throw invalid(field, quote(text), "an IPv4 or IPv6 address literal");
     }
@@ -151,5 +153,10 @@ public final class Validation {
   /** {@code "value"}. */
   public static String quote(String value) {
     return "\"" + value + "\"";
+  }
+
+  /** How messages name an object: {@code pod shop/web-0}, {@code node node-1}. */
+  public static String owner(ClusterObject o) {
+    return o.kind().toLowerCase(Locale.ROOT) + " " + o.id();
   }
 }

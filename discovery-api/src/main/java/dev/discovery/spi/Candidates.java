@@ -1,0 +1,44 @@
+package dev.discovery.spi;
+
+import dev.discovery.api.Endpoint;
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.internal.ArrayCandidates;
+import java.util.List;
+
+/**
+ * The items a {@link Picker} chooses among, each with its {@link Endpoint}, in canonical endpoint
+ * order ({@link EndpointSet#CANONICAL_ORDER}). Never empty. Immutable.
+ *
+ * <p>In the Java API an item is the endpoint itself; in gRPC it is the endpoint's subchannel. Both
+ * surfaces build candidates from the same endpoints, so a key-based picker chooses the same
+ * endpoint through either.
+ *
+ * @param <T> what is picked
+ * @since 0.1
+ */
+public interface Candidates<T> {
+
+  /** How many candidates, at least 1. */
+  int size();
+
+  /** The item at {@code index} (0-based, canonical order). */
+  T item(int index);
+
+  /** The endpoint of the item at {@code index}. */
+  Endpoint endpoint(int index);
+
+  /**
+   * Candidates from parallel lists, put in canonical order.
+   *
+   * @throws IllegalArgumentException if the lists are empty, of different sizes, or two endpoints
+   *     share an identity
+   */
+  static <T> Candidates<T> of(List<? extends T> items, List<Endpoint> endpoints) {
+    return ArrayCandidates.of(items, endpoints);
+  }
+
+  /** The endpoints themselves as candidates. */
+  static Candidates<Endpoint> ofEndpoints(List<Endpoint> endpoints) {
+    return ArrayCandidates.of(endpoints, endpoints);
+  }
+}

@@ -48,9 +48,9 @@ public final class Policies {
    * smallest prime at least 65537 x 2^k for the smallest k giving 20 slots per endpoint (tiers keep
    * M, and so the mapping, stable as endpoints come and go), filled in canonical endpoint order
    * with each endpoint's permutation (offset, skip) taken from the stable 64-bit hash "discovery
-   * sticky hash v1" of its address bytes and port. A key's slot comes from the same hash of its
-   * UTF-16 characters. Both are specified in README ("Sticky hashing") and will not change within a
-   * major version. Calls without a key pick at random.
+   * sticky hash v2" of its address and port. A key's slot comes from the same hash of its UTF-16
+   * characters. Both are specified in docs/sticky-hash.md and will not change within a major
+   * version. Calls without a key pick at random.
    */
   public static Policy sticky() {
     return StickyPolicy.INSTANCE;

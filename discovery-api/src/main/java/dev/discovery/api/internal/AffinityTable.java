@@ -3,9 +3,7 @@ package dev.discovery.api.internal;
 import dev.discovery.api.Affinity;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -14,8 +12,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * entry lives while the key is used again within the timeout and its endpoint stays a candidate.
  * Memory is bounded by {@link Affinity#maxKeys()}: beyond it, the entries idle longest go first.
  *
- * <p>Thread-safe. A pick for a known key allocates nothing when the key is a {@link String}; a new
- * key costs one entry.
+ * <p>Thread-safe: a pick never throws because of other threads. A pick for a known key allocates
+ * nothing when the key is a {@link String}; a new key costs one entry. Eviction reuses one buffer
+ * of last-use times (8 bytes per key).
  *
  * @param <T> what is picked
  */
@@ -28,6 +27,7 @@ public final class AffinityTable<T> {
   private final Clock clock;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final ReentrantLock evicting = new ReentrantLock();
+  private long[] lastUsedBuffer = new long[0]; // guarded by evicting
 
   public AffinityTable(Affinity affinity, Clock clock) {
     this.affinity = affinity;
@@ -104,25 +104,64 @@ public final class AffinityTable<T> {
     }
   }
 
-  /** Drops expired entries, then the least recently used down to 90% of the bound. */
+  /**
+   * Drops expired entries, then the least recently used down to 90% of the bound. Other threads
+   * keep recording use while this runs, so it never sorts live entries (a comparison over values
+   * that change breaks the sort's contract): it sorts a snapshot of the last-use times to find the
+   * cut-off, then removes the entries still older than it. An entry used since the snapshot is
+   * spared, as it should be.
+   */
   private void evict(long now) {
     if (!evicting.tryLock()) {
       return;
     }
     try {
-      entries.values().removeIf(e -> now - e.lastUsed > timeoutMillis);
-      int excess = entries.size() - (int) (affinity.maxKeys() * 0.9);
+      long[] times = lastUsedBuffer(entries.size());
+      int count = 0;
+      for (var i = entries.values().iterator(); i.hasNext(); ) {
+        long lastUsed = i.next().lastUsed;
+        if (now - lastUsed > timeoutMillis) {
+          i.remove();
+        } else if (count < times.length) {
+          times[count++] = lastUsed;
+        }
+      }
+      int excess = count - (int) (affinity.maxKeys() * 0.9);
       if (excess <= 0) {
         return;
       }
-      List<Map.Entry<String, Entry>> all = new ArrayList<>(entries.entrySet());
-      all.sort((a, b) -> Long.compare(a.getValue().lastUsed, b.getValue().lastUsed));
-      for (int i = 0; i < excess && i < all.size(); i++) {
-        entries.remove(all.get(i).getKey(), all.get(i).getValue());
+      Arrays.sort(times, 0, count);
+      long cutoff = times[excess - 1];
+      int ties = excess - firstOfRun(times, excess - 1); // how many used at the cut-off go
+      for (var i = entries.values().iterator(); i.hasNext(); ) {
+        long lastUsed = i.next().lastUsed;
+        if (lastUsed < cutoff) {
+          i.remove();
+        } else if (lastUsed == cutoff && ties > 0) {
+          i.remove();
+          ties--;
+        }
       }
     } finally {
       evicting.unlock();
     }
+  }
+
+  /** The eviction's snapshot buffer, reused while it fits. Called with the eviction lock held. */
+  private long[] lastUsedBuffer(int size) {
+    if (lastUsedBuffer.length < size) {
+      lastUsedBuffer = new long[Math.max(size, affinity.maxKeys() + affinity.maxKeys() / 8)];
+    }
+    return lastUsedBuffer;
+  }
+
+  /** The smallest index i such that {@code sorted[i..last]} all equal {@code sorted[last]}. */
+  private static int firstOfRun(long[] sorted, int last) {
+    int i = last;
+    while (i > 0 && sorted[i - 1] == sorted[last]) {
+      i--;
+    }
+    return i;
   }
 
   /** How many keys are remembered. */

@@ -9,6 +9,12 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** The affinity table's bounds: memory is capped, the idle longest go first, expired go anyway. */
@@ -87,5 +93,83 @@ class AffinityTableTest {
     view.ids.remove(first);
     view.generation++;
     assertThat(table.pick("k", view)).isEqualTo(view.ids.get(0));
+  }
+
+  /**
+   * Four threads pick hot and new keys while the clock runs fast, so that evictions (past the bound
+   * of 1,000 keys) overlap with other threads recording recent use of the entries being evicted.
+   */
+  @Test
+  void concurrentPicks_neverThrow_whileEvictionRunsBesideThem() throws Exception {
+    AffinityTable<InetSocketAddress> table =
+        new AffinityTable<>(new Affinity(Duration.ofSeconds(5), 1000), clock);
+    SharedView view = new SharedView();
+    int threads = 4;
+    int picksPerThread = 200_000;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<List<String>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        long seed = t;
+        Callable<List<String>> picker =
+            () -> {
+              Random random = new Random(seed);
+              List<String> failures = new ArrayList<>();
+              start.await();
+              for (int i = 0; i < picksPerThread; i++) {
+                // Half the picks reuse 2,000 hot keys, half bring one of 300,000 others.
+                String key =
+                    random.nextBoolean()
+                        ? "hot-" + random.nextInt(2000)
+                        : "cold-" + random.nextInt(300_000);
+                clock.advance(Duration.ofMillis(1));
+                try {
+                  table.pick(key, view);
+                } catch (RuntimeException e) {
+                  failures.add(e.toString());
+                }
+              }
+              return failures;
+            };
+        results.add(pool.submit(picker));
+      }
+      List<String> failures = new ArrayList<>();
+      for (Future<List<String>> result : results) {
+        failures.addAll(result.get());
+      }
+      assertThat(failures).as("exceptions thrown by pick(key)").isEmpty();
+      assertThat(table.size()).isLessThanOrEqualTo(1000 + threads);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** A view shared by threads: the choice depends on the key alone. */
+  private static final class SharedView implements AffinityTable.View<InetSocketAddress> {
+    private final InetSocketAddress[] ids = {
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 1),
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 2)
+    };
+
+    @Override
+    public int generation() {
+      return 1;
+    }
+
+    @Override
+    public InetSocketAddress find(InetSocketAddress id) {
+      return id;
+    }
+
+    @Override
+    public InetSocketAddress identity(InetSocketAddress item) {
+      return item;
+    }
+
+    @Override
+    public InetSocketAddress choose(CharSequence key) {
+      return ids[key.length() & 1];
+    }
   }
 }

@@ -210,7 +210,7 @@ public final class Goals {
 
   /**
    * For scale, when an absolute bound is missed: how this run's floor (1 thread, the mean over the
-   * sizes measured) compares with the one issue 7 quotes, and what the 20 ns bound becomes at that
+   * sizes measured) compares with the one the goals quote, and what the 20 ns bound becomes at that
    * ratio.
    */
   private Optional<String> machineScale() {
@@ -230,7 +230,7 @@ public final class Goals {
             + floors.size()
             + " sizes) against the "
             + num(ISSUE_FLOOR_NANOS)
-            + " ns issue 7 quotes, so this machine runs ×"
+            + " ns the goals quote, so this machine runs ×"
             + String.format(Locale.ROOT, "%.1f", scale)
             + " slower than the one the bound was set on: at that ratio 20 ns is about "
             + num(STICKY_NANOS_BOUND * scale)

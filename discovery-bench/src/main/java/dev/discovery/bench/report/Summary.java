@@ -157,7 +157,7 @@ public final class Summary {
   }
 
   private void renderGoals(StringBuilder md) {
-    md.append("## Goals (issue 7)\n\n");
+    md.append("## Goals\n\n");
     md.append("| goal | measured | verdict |\n| --- | --- | --- |\n");
     for (Goal g : goals.all()) {
       String v =
@@ -197,7 +197,7 @@ public final class Summary {
     md.append(
         ", so the cast costs a cache miss. A caller that uses the endpoint (reads its address to"
             + " send a call) pays that miss anyway, with any picker; the typed floor is the"
-            + " bound issue 7 sets, the generic one shows what part of the gap is that miss.\n\n");
+            + " bound the goals set, the generic one shows what part of the gap is that miss.\n\n");
     md.append(
         "| endpoints | threads | floor | floor, generic | discovery random | ours ÷ floor"
             + " | ours ÷ generic floor | through a balancer | grpc round_robin | Armeria"

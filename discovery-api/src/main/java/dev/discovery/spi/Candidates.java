@@ -2,7 +2,7 @@ package dev.discovery.spi;
 
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
-import dev.discovery.api.internal.ArrayCandidates;
+import java.net.InetSocketAddress;
 import java.util.List;
 
 /**
@@ -26,6 +26,27 @@ public interface Candidates<T> {
 
   /** The endpoint of the item at {@code index}. */
   Endpoint endpoint(int index);
+
+  /**
+   * The index of the endpoint with identity {@code id} (IP and port), or -1: a binary search in
+   * canonical order, which allocates nothing for IPv4.
+   */
+  default int indexOf(InetSocketAddress id) {
+    int lo = 0;
+    int hi = size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = EndpointSet.IDENTITY_ORDER.compare(endpoint(mid).address(), id);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
+  }
 
   /**
    * Candidates from parallel lists, put in canonical order.

@@ -41,7 +41,10 @@ class DiscoveryTest {
     }
   }
 
-  /** Threads of libraries that may outlive a discovery (docs/java-api.md, "Threads"): none for this module. */
+  /**
+   * Threads of libraries that may outlive a discovery (docs/java-api.md, "Threads"): none for this
+   * module.
+   */
   private static final Set<String> ALLOWED_LIBRARY_THREADS = Set.of();
 
   private static Set<Thread> liveThreads() {

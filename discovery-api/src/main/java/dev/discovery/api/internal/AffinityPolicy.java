@@ -75,7 +75,7 @@ public final class AffinityPolicy implements Policy {
 
       @Override
       public Picker<T> newPicker(Candidates<T> candidates) {
-        ArrayCandidates<T> a = ArrayCandidates.from(candidates);
+        Candidates<T> a = candidates;
         Integer[] indices = new Integer[a.size()];
         Endpoint[] endpoints = new Endpoint[a.size()];
         for (int i = 0; i < indices.length; i++) {
@@ -84,7 +84,7 @@ public final class AffinityPolicy implements Policy {
         }
         Picker<Integer> picker =
             inner.newPicker(
-                ArrayCandidates.of(java.util.List.of(indices), java.util.List.of(endpoints)));
+                Candidates.of(java.util.List.of(indices), java.util.List.of(endpoints)));
         return new AffinityPicker<>(a, indices, picker, table, ++generation);
       }
     };
@@ -119,14 +119,14 @@ public final class AffinityPolicy implements Policy {
 
   /** One snapshot's picker: the table first, then the wrapped policy's choice. */
   static final class AffinityPicker<T> implements Picker<T>, AffinityTable.View<Integer> {
-    private final ArrayCandidates<T> candidates;
+    private final Candidates<T> candidates;
     private final Integer[] indices;
     private final Picker<Integer> picker;
     private final AffinityTable<Integer> table;
     private final int generation;
 
     AffinityPicker(
-        ArrayCandidates<T> candidates,
+        Candidates<T> candidates,
         Integer[] indices,
         Picker<Integer> picker,
         AffinityTable<Integer> table,

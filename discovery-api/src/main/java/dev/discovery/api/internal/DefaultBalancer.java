@@ -10,6 +10,7 @@ import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.api.WatchListener;
+import dev.discovery.spi.Candidates;
 import dev.discovery.spi.Picker;
 import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.PolicyInstance;
@@ -74,7 +75,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
       return;
     }
     try {
-      Picker<Endpoint> picker = instance.newPicker(ArrayCandidates.of(eligible, eligible));
+      Picker<Endpoint> picker = instance.newPicker(Candidates.of(eligible, eligible));
       state = new State(picker, null);
     } catch (RuntimeException e) {
       log.error(

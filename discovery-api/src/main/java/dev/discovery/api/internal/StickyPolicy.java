@@ -34,7 +34,7 @@ public final class StickyPolicy implements Policy {
 
   @Override
   public <T> Picker<T> newPicker(Candidates<T> candidates) {
-    return MaglevPicker.build(ArrayCandidates.from(candidates));
+    return MaglevPicker.build(candidates);
   }
 
   @Override
@@ -89,7 +89,7 @@ public final class StickyPolicy implements Policy {
       this.large = large;
     }
 
-    static <T> MaglevPicker<T> build(ArrayCandidates<T> candidates) {
+    static <T> MaglevPicker<T> build(Candidates<T> candidates) {
       int n = candidates.size();
       int m = StickyPolicy.tableSize(n);
       Object[] items = new Object[n];

@@ -120,7 +120,7 @@ class StickyHashSpecTest {
       endpoints.add(Endpoint.of(endpoint(row[0]).getAddress(), endpoint(row[0]).getPort()));
     }
     assertThat(endpoints).hasSize(3);
-    var candidates = ArrayCandidates.from(Candidates.ofEndpoints(endpoints));
+    var candidates = Candidates.ofEndpoints(endpoints);
     var picker = StickyPolicy.MaglevPicker.build(candidates);
     int m = picker.tableSize();
     assertThat(m).isEqualTo(65537);

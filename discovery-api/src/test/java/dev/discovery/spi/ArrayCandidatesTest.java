@@ -1,4 +1,4 @@
-package dev.discovery.api.internal;
+package dev.discovery.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

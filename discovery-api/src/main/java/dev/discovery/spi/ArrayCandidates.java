@@ -1,9 +1,7 @@
-package dev.discovery.api.internal;
+package dev.discovery.spi;
 
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
-import dev.discovery.spi.Candidates;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -12,7 +10,7 @@ import java.util.Objects;
  * Candidates backed by arrays in canonical order. Finding an identity is a binary search: no index
  * to build, nothing allocated.
  */
-public final class ArrayCandidates<T> implements Candidates<T> {
+final class ArrayCandidates<T> implements Candidates<T> {
   private final Object[] items;
   private final Endpoint[] endpoints;
 
@@ -21,7 +19,7 @@ public final class ArrayCandidates<T> implements Candidates<T> {
     this.endpoints = endpoints;
   }
 
-  public static <T> ArrayCandidates<T> of(List<? extends T> items, List<Endpoint> endpoints) {
+  static <T> ArrayCandidates<T> of(List<? extends T> items, List<Endpoint> endpoints) {
     int n = items.size();
     if (n != endpoints.size()) {
       throw new IllegalArgumentException(
@@ -87,40 +85,6 @@ public final class ArrayCandidates<T> implements Candidates<T> {
   @Override
   public Endpoint endpoint(int index) {
     return endpoints[index];
-  }
-
-  /** The index of the endpoint with identity {@code id}, or -1. Allocates nothing for IPv4. */
-  public int indexOf(InetSocketAddress id) {
-    int lo = 0;
-    int hi = endpoints.length - 1;
-    while (lo <= hi) {
-      int mid = (lo + hi) >>> 1;
-      int c = EndpointSet.IDENTITY_ORDER.compare(endpoints[mid].address(), id);
-      if (c < 0) {
-        lo = mid + 1;
-      } else if (c > 0) {
-        hi = mid - 1;
-      } else {
-        return mid;
-      }
-    }
-    return -1;
-  }
-
-  /** The candidates of any implementation as an {@link ArrayCandidates}. */
-  public static <T> ArrayCandidates<T> from(Candidates<T> candidates) {
-    if (candidates instanceof ArrayCandidates<T> a) {
-      return a;
-    }
-    Object[] items = new Object[candidates.size()];
-    Endpoint[] endpoints = new Endpoint[candidates.size()];
-    for (int i = 0; i < items.length; i++) {
-      items[i] = candidates.item(i);
-      endpoints[i] = candidates.endpoint(i);
-    }
-    @SuppressWarnings("unchecked")
-    List<T> itemList = (List<T>) Arrays.asList(items);
-    return of(itemList, Arrays.asList(endpoints));
   }
 
   @Override

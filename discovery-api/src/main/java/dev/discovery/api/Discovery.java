@@ -53,7 +53,12 @@ public interface Discovery extends AutoCloseable {
   /** The registry resolvers come from. */
   ResolverRegistry registry();
 
-  /** Closes every watch and stops the threads this discovery started. Idempotent. */
+  /**
+   * Closes every watch, then stops the threads this discovery started. When it returns, every
+   * resolver is closed and every pending {@link ServiceWatch#first()} has failed saying the
+   * discovery was closed (called from a listener, that listener's watch closes right after it
+   * returns). Idempotent.
+   */
   @Override
   void close();
 

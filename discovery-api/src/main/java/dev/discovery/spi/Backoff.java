@@ -3,16 +3,19 @@ package dev.discovery.spi;
 import io.github.resilience4j.core.IntervalFunction;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
- * How a resolver waits between attempts after failures: exponential with random jitter, capped
- * (resilience4j's {@code IntervalFunction.ofExponentialRandomBackoff}). The n-th wait (n from 1) is
- * {@code min(max, initial x multiplier^(n-1))}, randomized by +/- {@code randomization}.
+ * How a resolver waits between attempts after failures: exponential, capped, with jitter drawn from
+ * a random source the caller injects (so tests assert exact delays, as with grpc-java's {@code
+ * ExponentialBackoffPolicy}). The n-th wait (n from 1) is nominally {@code min(max, initial x
+ * multiplier^(n-1))} (resilience4j's {@code IntervalFunction.ofExponentialBackoff}), then scaled by
+ * a factor drawn uniformly from {@code [1 - randomization, 1 + randomization)}.
  *
  * @param initial the first wait, more than 0
  * @param multiplier growth per failure, at least 1
  * @param randomization jitter as a fraction of the wait, 0 to 1 (exclusive)
- * @param max the longest wait, at least {@code initial}
+ * @param max the longest wait before jitter, at least {@code initial}
  * @since 0.1
  */
 public record Backoff(Duration initial, double multiplier, double randomization, Duration max) {
@@ -41,23 +44,25 @@ public record Backoff(Duration initial, double multiplier, double randomization,
   }
 
   /**
-   * The wait before attempt {@code failures + 1}, after {@code failures} (>= 1) failures in a row.
+   * The wait before attempt {@code failures + 1}, after {@code failures} (>= 1) failures in a row,
+   * jittered with one {@link RandomGenerator#nextDouble()} of {@code random} (none is drawn when
+   * {@code randomization} is 0).
    */
-  public Duration delayAfter(int failures) {
+  public Duration delayAfter(int failures, RandomGenerator random) {
     if (failures < 1) {
       throw new IllegalArgumentException("failures: " + failures + " (expected: >= 1)");
     }
-    return Duration.ofMillis(intervalFunction().apply(failures));
+    Objects.requireNonNull(random, "random");
+    long nominal = IntervalFunction.ofExponentialBackoff(initial, multiplier, max).apply(failures);
+    if (randomization == 0) {
+      return Duration.ofMillis(nominal);
+    }
+    double factor = 1 - randomization + 2 * randomization * random.nextDouble();
+    return Duration.ofMillis(Math.round(nominal * factor));
   }
 
   /** The longest wait this backoff can produce, jitter included. */
   public Duration longest() {
     return Duration.ofMillis((long) Math.ceil(max.toMillis() * (1 + randomization)));
-  }
-
-  private IntervalFunction intervalFunction() {
-    return randomization == 0
-        ? IntervalFunction.ofExponentialBackoff(initial, multiplier, max)
-        : IntervalFunction.ofExponentialRandomBackoff(initial, multiplier, randomization, max);
   }
 }

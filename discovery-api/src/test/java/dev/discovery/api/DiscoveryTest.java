@@ -1,5 +1,6 @@
 package dev.discovery.api;
 
+import static dev.discovery.api.Endpoints.ready;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -11,6 +12,7 @@ import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -29,7 +31,7 @@ class DiscoveryTest {
   void staticTarget_resolvesWithNoCluster_onTheSdksOwnThreads() throws Exception {
     try (Discovery discovery = Discovery.builder().environment(Environment.empty()).build();
         ServiceWatch watch = discovery.watch("static:///127.0.0.1:8080,[::1]:8080")) {
-      EndpointSet set = watch.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      EndpointSet set = watch.first().toCompletableFuture().get(30, TimeUnit.SECONDS);
       assertThat(set.kind()).isEqualTo(ServiceKind.STATIC);
       assertThat(set.source()).isEqualTo(Source.of("static"));
       assertThat(set.endpoints())
@@ -39,7 +41,7 @@ class DiscoveryTest {
     }
   }
 
-  /** Threads of libraries that may outlive a discovery (README "Threads"): none for this module. */
+  /** Threads of libraries that may outlive a discovery (docs/java-api.md, "Threads"): none for this module. */
   private static final Set<String> ALLOWED_LIBRARY_THREADS = Set.of();
 
   private static Set<Thread> liveThreads() {
@@ -54,13 +56,13 @@ class DiscoveryTest {
     Discovery discovery = Discovery.builder().environment(Environment.empty()).build();
     ServiceWatch a = discovery.watch("static:///127.0.0.1:80");
     ServiceWatch b = discovery.watch("static:///127.0.0.2:80");
-    a.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    b.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    a.first().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    b.first().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertThat(discoveryThreads()).anyMatch(n -> n.startsWith("discovery-scheduler-"));
 
     discovery.close();
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(discoveryThreads()).isEmpty());
     Set<String> others =
         liveThreads().stream()
@@ -75,6 +77,88 @@ class DiscoveryTest {
         .hasMessage("discovery: closed (expected: watch before close())");
   }
 
+  /** A discovery on the threads it starts itself, with {@code provider} as its only source. */
+  private static Discovery onItsOwnThreads(ResolverProvider provider) {
+    return Discovery.builder()
+        .environment(Environment.empty())
+        .registry(ResolverRegistry.of(provider))
+        .build();
+  }
+
+  /**
+   * On the discovery's own threads, close() races the resolver's start: whatever the interleaving,
+   * when close() returns the pending first() has failed saying why and the resolver is closed.
+   */
+  @Test
+  void close_withFirstPending_failsFirst_andClosesTheResolver_beforeReturning() {
+    int runs = 200;
+    int started = 0;
+    for (int i = 0; i < runs; i++) {
+      ScriptedProvider scripted = new ScriptedProvider("fake");
+      Discovery discovery = onItsOwnThreads(scripted);
+      CompletableFuture<EndpointSet> first =
+          discovery.watch("fake:///web.shop").first().toCompletableFuture();
+
+      discovery.close();
+
+      assertThat(first).as("run %d: first() once close() returned", i).isCompletedExceptionally();
+      assertThatThrownBy(first::join)
+          .as("run %d", i)
+          .cause()
+          .isInstanceOf(ResolutionException.class)
+          .hasMessage("watch of fake:///web.shop ended: its Discovery was closed");
+      for (ScriptedProvider.Scripted r : scripted.all()) {
+        assertThat(r.closed).as("run %d: resolver closed once close() returned", i).isTrue();
+        started++;
+      }
+    }
+    System.out.printf(
+        "[figures] close() with first() pending: %d runs, resolver created before close in %d%n",
+        runs, started);
+  }
+
+  @Test
+  void close_fromAListener_closesOtherWatchesAtOnce_andTheListenersRightAfterIt() {
+    ScriptedProvider scripted = new ScriptedProvider("fake");
+    Discovery discovery = onItsOwnThreads(scripted);
+    ServiceWatch web = discovery.watch("fake:///web.shop");
+    CompletableFuture<EndpointSet> api =
+        discovery.watch("fake:///api.shop").first().toCompletableFuture();
+    await() // both resolvers started, on the discovery's threads
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                scripted.all().size() == 2
+                    && scripted.all().stream().allMatch(r -> r.listener != null));
+    ScriptedProvider.Scripted webResolver =
+        scripted.all().stream()
+            .filter(r -> r.target.toString().equals("fake:///web.shop"))
+            .findFirst()
+            .orElseThrow();
+    CompletableFuture<String> seenInListener = new CompletableFuture<>();
+    web.subscribe(
+        event -> {
+          discovery.close();
+          seenInListener.complete(
+              "api first() failed: "
+                  + api.isCompletedExceptionally()
+                  + ", web resolver closed: "
+                  + webResolver.closed);
+        });
+    webResolver.publish(ready("10.0.0.1", 80));
+
+    assertThat(seenInListener)
+        .succeedsWithin(Duration.ofSeconds(30))
+        .isEqualTo("api first() failed: true, web resolver closed: false");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(webResolver.closed).as("web resolver closed").isTrue();
+              assertThat(discoveryThreads()).isEmpty();
+            });
+  }
+
   @Test
   void idleDiscovery_letsItsThreadsExit_andStartsThemAgainWhenNeeded() throws Exception {
     try (Discovery discovery = Discovery.builder().environment(Environment.empty()).build()) {
@@ -82,10 +166,10 @@ class DiscoveryTest {
           .watch("static:///127.0.0.1:80")
           .first()
           .toCompletableFuture()
-          .get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(10)).until(() -> discoveryThreads().isEmpty());
+          .get(30, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(30)).until(() -> discoveryThreads().isEmpty());
       ServiceWatch again = discovery.watch("static:///127.0.0.3:80");
-      assertThat(again.first().toCompletableFuture().get(10, TimeUnit.SECONDS).size()).isEqualTo(1);
+      assertThat(again.first().toCompletableFuture().get(30, TimeUnit.SECONDS).size()).isEqualTo(1);
     }
   }
 

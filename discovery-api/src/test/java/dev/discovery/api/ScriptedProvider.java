@@ -45,6 +45,11 @@ final class ScriptedProvider implements ResolverProvider {
         .build();
   }
 
+  /** Every resolver created so far. */
+  synchronized List<Scripted> all() {
+    return List.copyOf(resolvers);
+  }
+
   synchronized Scripted only() {
     if (resolvers.size() != 1) {
       throw new AssertionError("resolvers: " + resolvers.size() + " (expected: 1)");
@@ -55,7 +60,7 @@ final class ScriptedProvider implements ResolverProvider {
   static final class Scripted implements Resolver {
     final Target target;
     final ResolverContext context;
-    Listener listener;
+    volatile Listener listener;
     final AtomicInteger refreshes = new AtomicInteger();
     volatile boolean closed;
 

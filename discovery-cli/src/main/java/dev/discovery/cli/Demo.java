@@ -2,7 +2,6 @@ package dev.discovery.cli;
 
 import dev.discovery.api.Balancer;
 import dev.discovery.api.Discovery;
-import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.Policies;
@@ -12,7 +11,6 @@ import dev.discovery.api.WatchEvent;
 import dev.discovery.k8s.DnsResolverProvider;
 import dev.discovery.spi.Backoff;
 import dev.discovery.spi.ResolverRegistry;
-import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
 import dev.discovery.testkit.Pod;
@@ -20,8 +18,8 @@ import dev.discovery.testkit.Service;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
@@ -32,14 +30,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The story {@code discovery demo} plays: a FakeCluster and a FakeDnsServer in this process, the
  * SDK watching {@code web} through real DNS on loopback, and a series of changes (scale up, a pod
- * unready, a pod terminating, the DNS server down and back). Each step waits for the watch to see
- * the change (bounded), then prints the live endpoint list and the random and sticky pick
- * distributions through the SDK's balancers.
+ * unready, a pod terminating, the DNS server down and back). Each step makes its change, waits for
+ * the watch to see it (bounded), then picks through the SDK's random and sticky balancers. What is
+ * printed, and how, is {@link DemoPrinter}'s.
  */
 final class Demo {
   /** The story's steps, for headings ({@code 3/7}). */
@@ -66,17 +63,16 @@ final class Demo {
    */
   record Settings(Duration stepDelay, int keys, int calls, long seed, int width, char glyph) {}
 
-  private final PrintWriter out;
+  private final DemoPrinter print;
   private final Settings settings;
   private final Signal signal = new Signal();
   private final AtomicReference<EndpointSet> delivered = new AtomicReference<>();
   private final List<String> keys;
-  private int step;
   private int changes;
   private int failures;
 
   Demo(PrintWriter out, Settings settings) {
-    this.out = out;
+    this.print = new DemoPrinter(out, settings);
     this.settings = settings;
     this.keys = PickStats.keys(settings.keys());
   }
@@ -102,40 +98,11 @@ final class Demo {
                             .build()))
                 .build()) {
       dns.externalHost("db.example.com", "127.0.9.9");
-      out.println(
-          "discovery demo: a Kubernetes cluster in this process (the testkit's FakeCluster), a real"
-              + " DNS server on loopback serving it");
-      out.println(
-          "(FakeDnsServer "
-              + dns.address().getAddress().getHostAddress()
-              + ":"
-              + dns.port()
-              + ", UDP and TCP, TTL "
-              + Durations.format(TTL)
-              + "), and the SDK resolving it as a pod would. No Kubernetes needed.");
-      out.println(
-          String.format(
-              Locale.ROOT,
-              "Charts: %,d calls each; random seeded with %d; sticky over %,d keys.",
-              settings.calls(),
-              settings.seed(),
-              settings.keys()));
+      print.intro(dns, TTL);
       overview(cluster, dns, discovery);
       story(cluster, dns, discovery, scheduler.scheduler);
     }
-    out.println();
-    out.println(
-        "== done in "
-            + Durations.format(Duration.ofNanos(System.nanoTime() - started))
-            + ": the watch saw "
-            + changes
-            + " changes and "
-            + failures
-            + " outage, and never lost its endpoint list ==");
-    out.println(
-        "Next: discovery resolve|watch|pick <service>.<namespace>:<port> against a cluster's DNS"
-            + " (--dns-server IP:PORT); discovery --help.");
-    out.flush();
+    print.done(since(started), changes, failures);
   }
 
   /**
@@ -180,8 +147,8 @@ final class Demo {
 
   private void overview(FakeCluster cluster, FakeDnsServer dns, Discovery discovery)
       throws InterruptedException {
-    heading("The cluster: namespace shop, four Services, resolved once through the SDK");
-    Table t = Table.of("SERVICE", "TYPE", "PODS", "TARGET", "SDK SEES", "ENDPOINTS");
+    print.heading("The cluster: namespace shop, four Services, resolved once through the SDK");
+    List<DemoPrinter.ServiceRow> rows = new ArrayList<>();
     for (Shape shape : SHAPES) {
       Service s = cluster.service("shop", shape.service()).orElseThrow();
       EndpointSet set;
@@ -189,23 +156,9 @@ final class Demo {
         set = firstOf(w);
       }
       long pods = cluster.pods("shop").stream().filter(p -> matches(s, p)).count();
-      t.row(
-          shape.service(),
-          s.type().kubernetesName() + (s.headless() ? " (headless)" : ""),
-          pods == 0 ? "-" : pods,
-          shape.target(),
-          set.kind(),
-          set.endpoints().stream().map(Endpoint::hostPort).collect(Collectors.joining(" "))
-              + (set.aliases().isEmpty() ? "" : "  via " + String.join(" -> ", set.aliases())));
+      rows.add(new DemoPrinter.ServiceRow(s, pods, shape.target(), set));
     }
-    t.lines("  ").forEach(out::println);
-    out.println();
-    prose(
-        "web is headless: DNS lists a record per ready pod, so the client spreads the calls.",
-        "api and front are one virtual IP each: kube-proxy spreads connections, the client cannot",
-        "(the SDK logs a warning when it watches one). DNS cannot tell a NodePort Service from a",
-        "ClusterIP one; node ports serve clients outside the cluster. db is an ExternalName: the",
-        "SDK follows its CNAME to the outside name's addresses.");
+    print.services(rows);
     pause();
   }
 
@@ -229,6 +182,8 @@ final class Demo {
   // ---- steps 2 to 7: one watch of web through changes and an outage ----
 
   private ServiceWatch web;
+  private final Random randomSource = new Random();
+  private Balancer random;
   private Balancer sticky;
   private EndpointSet shown;
   private Map<String, InetSocketAddress> owners;
@@ -239,13 +194,14 @@ final class Demo {
   private void story(
       FakeCluster cluster, FakeDnsServer dns, Discovery discovery, RecordingScheduler scheduler)
       throws InterruptedException {
-    heading("Watch web through the SDK");
+    print.heading("Watch web through the SDK");
     String target = dns.target("web.shop:grpc");
     long started = System.nanoTime();
-    out.println("watch:   discovery.watch(\"" + target + "\")");
+    print.watching(target);
     try (ServiceWatch w = discovery.watch(target)) {
       web = w;
-      // The sticky balancer subscribes before the demo does, so it has every change first.
+      // The balancers subscribe before the demo does, so they have every change first.
+      random = web.balancer(Policies.random(randomSource));
       sticky = web.balancer(Policies.sticky());
       web.subscribe(
           e -> {
@@ -261,13 +217,7 @@ final class Demo {
             signal.fire();
           });
       EndpointSet first = await(s -> true, "the first answer for web");
-      out.println(
-          "watch:   revision "
-              + first.revision()
-              + " "
-              + since(started)
-              + " later: "
-              + WatchPrinter.describe(first));
+      print.firstAnswer(first, since(started));
       show(first);
       pause();
 
@@ -308,23 +258,20 @@ final class Demo {
       Predicate<EndpointSet> seen,
       String what)
       throws InterruptedException {
-    heading(title);
+    print.heading(title);
     change.run();
-    List<String> lines = told.get();
-    for (int i = 0; i < lines.size(); i++) {
-      out.println((i == 0 ? "cluster: " : "         ") + lines.get(i));
-    }
+    print.cluster(told.get());
     show(change(seen, what, "at its next refresh (TTL " + Durations.format(TTL) + ")"));
     pause();
   }
 
   private void outage(FakeCluster cluster, FakeDnsServer dns, RecordingScheduler scheduler)
       throws InterruptedException {
-    heading("The DNS server goes down");
+    print.heading("The DNS server goes down");
     long down = System.nanoTime();
     outage.set(true);
     dns.stop();
-    out.println("dns:     stopped; nothing answers on " + hostPort(dns) + " any more");
+    print.dnsStopped(dns);
     ResolutionError error =
         signal.await(
             () -> Optional.ofNullable(outageError.get()),
@@ -332,8 +279,7 @@ final class Demo {
             "a failure reported by the watch",
             this::state);
     failures++;
-    out.println("watch:   failed " + since(down) + " later, at its next refresh:");
-    out.println("         " + error.kind() + ": " + error.message());
+    print.failed(error, since(down));
     List<Duration> retries =
         signal.await(
             () -> {
@@ -344,59 +290,35 @@ final class Demo {
             WAIT,
             RETRIES_SHOWN + " retries",
             () -> "retry timers scheduled: " + scheduler.count());
-    out.println(
-        "retries: the resolver waited "
-            + retries.subList(0, RETRIES_SHOWN).stream()
-                .map(Durations::format)
-                .collect(Collectors.joining(", "))
-            + " after failures 1 to "
-            + RETRIES_SHOWN
-            + " (backoff: "
-            + Durations.format(BACKOFF.initial())
-            + " doubling, +/-"
-            + Math.round(BACKOFF.randomization() * 100)
-            + " %, at most "
-            + Durations.format(BACKOFF.max())
-            + ")");
+    print.retries(retries.subList(0, RETRIES_SHOWN), BACKOFF);
     EndpointSet kept = web.current().orElseThrow();
-    out.println(
-        "watch:   keeps the last good list (revision "
-            + kept.revision()
-            + "), stale for "
-            + Durations.format(web.staleness())
-            + " and counting; the balancers keep picking from it");
+    print.kept(kept, web.staleness());
     cluster.setReady("shop", "web-1", true);
     cluster.deletePod("shop", "web-3");
-    out.println(
-        "cluster: meanwhile web-1 is ready again and web-3 is gone; the client cannot tell");
+    print.cluster(
+        List.of("meanwhile web-1 is ready again and web-3 is gone; the client cannot tell"));
     show(kept);
     pause();
   }
 
   private void recovery(FakeDnsServer dns) throws InterruptedException {
-    heading("The DNS server is back");
+    print.heading("The DNS server is back");
     dns.restart();
-    out.println("dns:     answering again on " + hostPort(dns));
+    print.dnsRestarted(dns);
     EndpointSet back =
         change(
             s -> has(s, "web-1") && web.lastError().isEmpty(),
             "web with web-1 again and no error",
             "at its next retry");
-    out.println(
-        "watch:   error cleared; staleness "
-            + Durations.format(web.staleness())
-            + "; what changed during the outage arrives in one update");
+    print.errorCleared(web.staleness());
     show(back);
     pause();
   }
 
-  private static String hostPort(FakeDnsServer dns) {
-    return dns.address().getAddress().getHostAddress() + ":" + dns.port();
-  }
-
   /**
    * Waits for the watch to deliver a snapshot newer than the one shown that matches {@code
-   * condition}, then prints how long it took ({@code why} it took that long) and the diff.
+   * condition}, then has the printer say how long it took ({@code why} it took that long) and what
+   * changed.
    */
   private EndpointSet change(Predicate<EndpointSet> condition, String what, String why)
       throws InterruptedException {
@@ -404,25 +326,15 @@ final class Demo {
     long before = shown.revision();
     EndpointSet now = await(s -> s.revision() > before && condition.test(s), what);
     changes++;
-    EndpointDiff diff = EndpointDiff.between(shown, now);
-    out.println(
-        "watch:   revision "
-            + now.revision()
-            + " "
-            + since(t0)
-            + " later, "
-            + why
-            + ": "
-            + diff.summary());
-    diff.lines().forEach(l -> out.println("           " + l));
+    print.changed(shown, now, since(t0), why);
     return now;
   }
 
   /**
    * Waits for a snapshot matching {@code condition} to reach the demo's listener. Not {@code
-   * web.current()}: the watch shows a new snapshot a moment before its listeners hear of it, and
-   * the demo's listener comes after the sticky balancer's, so when it has a snapshot, so has the
-   * balancer.
+   * web.current()}: the watch shows a new snapshot only after its listeners have it. The demo's
+   * listener comes after the balancers', so when it has a snapshot, so have they. (A balancer made
+   * at that moment would start from {@code current()}, the snapshot before.)
    */
   private EndpointSet await(Predicate<EndpointSet> condition, String what)
       throws InterruptedException {
@@ -438,30 +350,21 @@ final class Demo {
   }
 
   /**
-   * Prints {@code set} as the live list and both charts; for sticky, the keys moved since the list
-   * shown before. It becomes the list shown.
+   * Picks through a random balancer (seeded) and the sticky one, and shows {@code set} with both
+   * distributions and, for sticky, the keys moved since the list shown before. It becomes the list
+   * shown.
    */
   private void show(EndpointSet set) {
-    out.println("live list: " + EndpointText.counts(set));
-    set.endpoints().forEach(e -> out.println("  " + EndpointText.line(e)));
-    PickStats.Distribution random;
-    try (Balancer b = web.balancer(Policies.random(new Random(settings.seed())))) {
-      random = PickStats.run(b, set, settings.calls(), List.of());
-    }
-    out.println(String.format(Locale.ROOT, "random, %,d calls:", settings.calls()));
-    PickStats.chart(set, random, settings.width(), settings.glyph(), "  ").forEach(out::println);
+    randomSource.setSeed(settings.seed()); // the same draws for every chart: a chart repeats
+    PickStats.Distribution unkeyed = PickStats.run(random, set, settings.calls(), List.of());
     PickStats.Distribution keyed = PickStats.run(sticky, set, settings.calls(), keys);
-    out.println(
-        String.format(
-            Locale.ROOT, "sticky, %,d calls over %,d keys:", settings.calls(), settings.keys()));
-    PickStats.chart(set, keyed, settings.width(), settings.glyph(), "  ").forEach(out::println);
-    if (owners != null) {
-      out.println(
-          "  "
-              + PickStats.moves(
-                      owners, keyed.owners(), PickStats.eligible(shown), PickStats.eligible(set))
-                  .describe());
-    }
+    Optional<PickStats.Moves> moved =
+        owners == null
+            ? Optional.empty()
+            : Optional.of(
+                PickStats.moves(
+                    owners, keyed.owners(), PickStats.eligible(shown), PickStats.eligible(set)));
+    print.live(set, unkeyed, keyed, moved);
     owners = keyed.owners();
     shown = set;
   }
@@ -470,43 +373,22 @@ final class Demo {
     return set.endpoints().stream().anyMatch(e -> hostname.equals(e.hostname()));
   }
 
-  /** The pod's entry in web's EndpointSlices: {@code EndpointSlice: ready=false serving=false}. */
+  /** The pod's entry in web's EndpointSlices, as the printer says it. */
   private static String slice(FakeCluster cluster, String pod) {
-    for (EndpointSlice s : cluster.endpointSlices("shop", "web")) {
-      for (EndpointSlice.Endpoint e : s.endpoints()) {
-        if (e.podName().equals(pod)) {
-          return "its EndpointSlice entry: ready="
-              + e.ready()
-              + " serving="
-              + e.serving()
-              + " terminating="
-              + e.terminating();
-        }
-      }
-    }
-    return "no EndpointSlice entry";
+    return DemoPrinter.sliceEntry(
+        cluster.endpointSlices("shop", "web").stream()
+            .flatMap(s -> s.endpoints().stream())
+            .filter(e -> e.podName().equals(pod))
+            .findFirst());
   }
 
-  private void prose(String... lines) {
-    for (String l : lines) {
-      out.println("  " + l);
-    }
-  }
-
-  private void heading(String title) {
-    step++;
-    String h = "== " + step + "/" + STEPS + "  " + title + " ";
-    out.println();
-    out.println(h + "=".repeat(Math.max(3, 100 - h.length())));
-  }
-
-  private static String since(long nanos) {
-    return Durations.format(Duration.ofNanos(System.nanoTime() - nanos));
+  private static Duration since(long nanos) {
+    return Duration.ofNanos(System.nanoTime() - nanos);
   }
 
   /** The pause a live audience asked for (--step-delay); none by default. */
   private void pause() throws InterruptedException {
-    out.flush();
+    print.flush();
     if (!settings.stepDelay().isZero()) {
       Thread.sleep(settings.stepDelay().toMillis());
     }

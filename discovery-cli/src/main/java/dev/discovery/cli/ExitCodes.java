@@ -4,7 +4,7 @@ import dev.discovery.api.ResolutionError;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The exit codes of every command, one meaning each; listed in {@code --help} and README. */
+/** The exit codes of every command, one meaning each; listed in {@code --help} and docs/cli.md. */
 final class ExitCodes {
   /** It worked. */
   static final int OK = 0;

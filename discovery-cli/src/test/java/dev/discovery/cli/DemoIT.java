@@ -2,16 +2,35 @@ package dev.discovery.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.discovery.api.Endpoint;
+import dev.discovery.api.Policies;
+import dev.discovery.spi.Candidates;
+import dev.discovery.spi.Picker;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code discovery demo}, run as a process: no cluster, everything in that process. */
 class DemoIT {
+  /** One run of the demo, which every test reads. */
+  private static Cli.Result r;
+
+  @BeforeAll
+  static void runDemo() {
+    r = Cli.run("demo");
+  }
+
   @Test
   void demo_playsEveryStep_inUnder30Seconds_andExitsZero() {
-    Cli.Result r = Cli.run("demo");
-
     assertThat(r.exit()).as("%s", r).isZero();
     assertThat(r.elapsed()).as("%s", r).isLessThan(Duration.ofSeconds(30));
     assertThat(r.err()).as("stderr stays quiet: %s", r).isEmpty();
@@ -55,6 +74,54 @@ class DemoIT {
         .contains("1 added")
         .contains("web-1  ready")
         .contains("error cleared");
+  }
+
+  /** A chart line: {@code 127.0.1.1:50051 web-0 ████ 3,373 33.7%}. */
+  private static final Pattern BAR =
+      Pattern.compile("^  (\\d+\\.\\d+\\.\\d+\\.\\d+):(\\d+) .* ([\\d,]+) +[\\d.]+%.*$");
+
+  @Test
+  void demo_randomCharts_areTheSeededPicksOverTheListShown() throws UnknownHostException {
+    List<Map<String, Long>> charts = randomCharts(r.out());
+
+    assertThat(charts).as("%s", r).hasSize(6);
+    for (Map<String, Long> chart : charts) {
+      // What the demo says: 10,000 calls, seeded with 1, over the live list printed above the
+      // chart.
+      List<Endpoint> endpoints = new ArrayList<>();
+      for (String hostPort : chart.keySet()) {
+        String[] hp = hostPort.split(":");
+        endpoints.add(Endpoint.of(InetAddress.getByName(hp[0]), Integer.parseInt(hp[1])));
+      }
+      Picker<Endpoint> seeded =
+          Policies.random(new Random(1)).newPicker(Candidates.ofEndpoints(endpoints));
+      Map<String, Long> expected = new LinkedHashMap<>();
+      chart.keySet().forEach(k -> expected.put(k, 0L));
+      for (int i = 0; i < 10_000; i++) {
+        expected.merge(seeded.pick().hostPort(), 1L, Long::sum);
+      }
+      assertThat(chart).as("a random chart of %s", r).isEqualTo(expected);
+    }
+  }
+
+  /** Each "random, N calls:" chart: calls per endpoint, in the order printed. */
+  private static List<Map<String, Long>> randomCharts(List<String> out) {
+    List<Map<String, Long>> charts = new ArrayList<>();
+    Map<String, Long> chart = null;
+    for (String l : out) {
+      if (l.startsWith("random, ")) {
+        chart = new LinkedHashMap<>();
+        charts.add(chart);
+        continue;
+      }
+      Matcher m = BAR.matcher(l);
+      if (chart != null && m.matches()) {
+        chart.put(m.group(1) + ":" + m.group(2), Long.parseLong(m.group(3).replace(",", "")));
+      } else {
+        chart = null;
+      }
+    }
+    return charts;
   }
 
   /** The output of the step after heading {@code index} (0-based), up to the next heading. */

@@ -12,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,18 @@ final class Calls {
   /** The pod that answers a call. */
   static String who(Channel channel) {
     return ClientCalls.blockingUnaryCall(
-        channel, Pods.WHO, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), "who");
+        channel, Pods.WHO, CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS), "who");
+  }
+
+  /**
+   * A call without waiting: {@code answer} hears which pod answered, or the failure (a deadline of
+   * a minute: generous for a loaded machine, bounded for a lost call).
+   */
+  static void whoAsync(Channel channel, StreamObserver<String> answer) {
+    ClientCalls.asyncUnaryCall(
+        channel.newCall(Pods.WHO, CallOptions.DEFAULT.withDeadlineAfter(60, TimeUnit.SECONDS)),
+        "who",
+        answer);
   }
 
   /** The pod that answers a call with session key {@code key}. */

@@ -9,9 +9,9 @@ import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5's scenarios over real gRPC servers on loopback, found through the testkit's DNS server:
- * {@code k8s+dns://127.0.0.1:<port>/web.shop:grpc} channels on the shared discovery, with the DNS
- * source discovery-k8s installs.
+ * The end-to-end scenarios over real gRPC servers on loopback, found through the testkit's DNS
+ * server: {@code k8s+dns://127.0.0.1:<port>/web.shop:grpc} channels on the shared discovery, with
+ * the DNS source discovery-k8s installs.
  */
 class DnsEndToEndTest extends EndToEndTests {
   @Override

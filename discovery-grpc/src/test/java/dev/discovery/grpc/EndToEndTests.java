@@ -4,8 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5's end-to-end scenarios (see {@link Scenarios}) over one {@link PodDirectory}; each
- * subclass names its source and the {@code 127.0.<subnet>.*} range its pods use.
+ * The end-to-end scenarios (see {@link Scenarios}) over one {@link PodDirectory}; each subclass
+ * names its source and the {@code 127.0.<subnet>.*} range its pods use.
  */
 abstract class EndToEndTests {
   final PodDirectory dir = directory();
@@ -27,12 +27,12 @@ abstract class EndToEndTests {
   }
 
   @Test
-  void scenario2_scaleOut_newPodsGetCallsWithinTtlPlusOneSecond_onTheSameChannel() {
+  void scenario2_scaleOut_newPodsGetCalls_onTheSameChannel() {
     Scenarios.scaleOutReachesNewPods(dir, subnets() + 2);
   }
 
   @Test
-  void scenario3_aPodDiesAndLeaves_noCallFailsFrom2sOn() throws Exception {
+  void scenario3_aPodDiesAndLeaves_callsStopFailingOnceItLeavesRotation() throws Exception {
     Scenarios.podDies(dir, subnets() + 3, true);
   }
 

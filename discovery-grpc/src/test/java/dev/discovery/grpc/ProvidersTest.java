@@ -116,4 +116,16 @@ class ProvidersTest {
         .as("grpc's own policies are left alone")
         .startsWith("io.grpc.");
   }
+
+  @Test
+  void loadingDiscoverysNameResolvers_registersEveryPolicy_beforeAChannelLooksUpItsDefault() {
+    LoadBalancerRegistry registry = LoadBalancerRegistry.getDefaultRegistry();
+    if (registry.getProvider("lowest") != null) {
+      registry.deregister(registry.getProvider("lowest")); // registered by an earlier test
+    }
+
+    new dev.discovery.grpc.internal.K8sNameResolverProvider(); // as grpc's ServiceLoader does
+
+    assertThat(registry.getProvider("lowest")).isInstanceOf(PolicyLoadBalancerProvider.class);
+  }
 }

@@ -11,7 +11,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,18 +21,28 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Issue 5's end-to-end scenarios against real gRPC servers, written once over a {@link
- * PodDirectory} (the source that tells the channel where the pods are). Each prints its measured
- * figures, prefixed {@code [figures]}.
+ * The end-to-end scenarios against real gRPC servers, written once over a {@link PodDirectory} (the
+ * source that tells the channel where the pods are). Each prints its measured figures, prefixed
+ * {@code [figures]}; none asserts how long anything took (times belong in discovery-bench): waits
+ * are bounded only to end a test that would hang.
  */
 final class Scenarios {
-  /** Chi-square critical value for 2 degrees of freedom at p = 0.001. */
-  static final double CHI_SQUARE_2DF_P001 = 13.816;
+  /**
+   * The bound of the chi-square statistic of 3000 calls over 3 pods: false failures below one run
+   * in a billion. Chi-square with 2 degrees of freedom exceeds {@code -2 ln(1e-9)} = 41.45 with
+   * probability 1e-9; the exact multinomial tail of 3000 calls at 41.45 is 1.03e-9, at 41.6 it is
+   * 9.5e-10 (summed over every split of the 3000 calls).
+   */
+  static final double CHI_SQUARE_2DF_BELOW_1E9 = 41.6;
 
   private static final Duration CONNECT_BOUND = Duration.ofSeconds(30);
+
+  /** Calls in a row answered by live pods that show a dead pod has left rotation. */
+  private static final int HEALTHY_RUN = 500;
 
   private Scenarios() {}
 
@@ -63,8 +72,11 @@ final class Scenarios {
             });
   }
 
-  /** 1. {@code random} spreads 3000 calls over 3 pods; chi-square of uniformity at p > 0.001. */
-  static double randomSpreadsCallsUniformly(PodDirectory dir, int subnet) {
+  /**
+   * 1. {@code random} spreads 3000 calls over 3 pods uniformly: Pearson's chi-square below the
+   * bound that a uniform spread exceeds once in a billion runs.
+   */
+  static void randomSpreadsCallsUniformly(PodDirectory dir, int subnet) {
     try (Pods pods = Pods.started(subnet, 3)) {
       dir.publish(pods.all());
       ManagedChannel channel = Calls.random(dir.target(), dir.discovery());
@@ -77,21 +89,24 @@ final class Scenarios {
         double chi = Calls.chiSquare(counts, 3, 3000);
         figures(
             dir,
-            "scenario 1: 3000 calls over 3 pods %s, chi-square %.3f (2 df; p > 0.001 needs < %.3f)",
+            "scenario 1: 3000 calls over 3 pods %s, chi-square %.3f (2 df; bound %.1f, exceeded"
+                + " by a uniform spread with p < 1e-9)",
             counts.values(),
             chi,
-            CHI_SQUARE_2DF_P001);
+            CHI_SQUARE_2DF_BELOW_1E9);
         assertThat(counts.keySet()).isEqualTo(names(pods.all()));
-        assertThat(chi).isLessThan(CHI_SQUARE_2DF_P001);
-        return chi;
+        assertThat(chi).isLessThan(CHI_SQUARE_2DF_BELOW_1E9);
       } finally {
         Calls.shutdown(channel);
       }
     }
   }
 
-  /** 2. Scale 3 -> 5: the new pods get calls within TTL + 1 s, on the same channel. */
-  static Map<String, Duration> scaleOutReachesNewPods(PodDirectory dir, int subnet) {
+  /**
+   * 2. Scale 3 -> 5: the new pods get calls on the same channel (the time it took is printed, not
+   * asserted).
+   */
+  static void scaleOutReachesNewPods(PodDirectory dir, int subnet) {
     try (Pods pods = Pods.started(subnet, 5)) {
       List<Pods.Pod> three = pods.all().subList(0, 3);
       List<Pods.Pod> added = pods.all().subList(3, 5);
@@ -99,12 +114,11 @@ final class Scenarios {
       ManagedChannel channel = Calls.random(dir.target(), dir.discovery());
       try {
         awaitAnswersFrom(channel, three, CONNECT_BOUND);
-        Duration bound = dir.ttl().plusSeconds(1);
         Map<String, Duration> firstCall = new ConcurrentHashMap<>();
         long start = System.nanoTime();
         dir.publish(pods.all());
         await()
-            .atMost(bound.plusMillis(100)) // the check below holds the exact bound
+            .atMost(dir.ttl().plus(CONNECT_BOUND))
             .pollInterval(Duration.ofMillis(1))
             .until(
                 () -> {
@@ -116,100 +130,75 @@ final class Scenarios {
         added.forEach(p -> newPods.put(p.name(), firstCall.get(p.name())));
         figures(
             dir,
-            "scenario 2: scaled 3 -> 5; first call on each new pod after %s (bound TTL %s + 1 s)",
+            "scenario 2: scaled 3 -> 5; first call on each new pod after %s (TTL %s)",
             newPods.values().stream().map(d -> d.toMillis() + " ms").toList(),
             dir.ttl());
-        assertThat(newPods.values()).allMatch(d -> d.compareTo(bound) <= 0);
-        return newPods;
+        assertThat(names(pods.all())).containsAll(firstCall.keySet());
       } finally {
         Calls.shutdown(channel);
       }
     }
   }
 
-  /** What the calls around a pod's death came to. */
-  record Death(
-      Map<String, Integer> failedInFirst2s,
-      int callsInFirst2s,
-      Map<String, Integer> failedAfter2s,
-      int callsAfter2s,
-      Map<String, Integer> answeredAfter2s) {}
-
   /**
    * 3. A pod dies: its server stops and, if {@code removeFromDirectory}, its records go at the same
-   * moment. Calls run on without pause from before the death to 4 s after it.
+   * moment. Calls run on without pause: some fail at first, until the balancer takes the dead pod
+   * out of rotation; then {@value #HEALTHY_RUN} calls in a row are answered by the live pods (with
+   * the dead pod still in rotation, random picks would fail one call in three).
    */
-  static Death podDies(PodDirectory dir, int subnet, boolean removeFromDirectory) throws Exception {
+  static void podDies(PodDirectory dir, int subnet, boolean removeFromDirectory) throws Exception {
     try (Pods pods = Pods.started(subnet, 3)) {
       dir.publish(pods.all());
       ManagedChannel channel = Calls.random(dir.target(), dir.discovery());
       ExecutorService caller = Executors.newSingleThreadExecutor(r -> new Thread(r, "test-caller"));
       try {
         awaitAnswersFrom(channel, pods.all(), CONNECT_BOUND);
-        List<long[]> times = Collections.synchronizedList(new ArrayList<>());
-        List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
-        AtomicLong death = new AtomicLong();
+        Pods.Pod dying = pods.get(2);
+        Set<String> live = names(pods.all().subList(0, 2));
+        AtomicBoolean dead = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger callsBeforeDeath = new AtomicInteger();
+        AtomicInteger healthyRun = new AtomicInteger();
+        Map<String, Integer> afterDeath = new ConcurrentHashMap<>();
         Future<?> calls =
             caller.submit(
                 () -> {
-                  while (death.get() == 0 || System.nanoTime() - death.get() < 4_000_000_000L) {
+                  while (!stop.get()) {
+                    boolean sinceDeath = dead.get(); // read before the call starts
                     String outcome = Calls.outcome(channel);
-                    synchronized (outcomes) {
-                      times.add(new long[] {System.nanoTime()});
-                      outcomes.add(outcome);
+                    if (!sinceDeath) {
+                      callsBeforeDeath.incrementAndGet();
+                      continue;
+                    }
+                    afterDeath.merge(outcome, 1, Integer::sum);
+                    if (live.contains(outcome)) {
+                      healthyRun.incrementAndGet();
+                    } else {
+                      healthyRun.set(0);
                     }
                   }
                 });
-        await().atMost(CONNECT_BOUND).until(() -> outcomes.size() >= 200);
-        Pods.Pod dying = pods.get(2);
-        death.set(System.nanoTime());
+        await().atMost(CONNECT_BOUND).until(() -> callsBeforeDeath.get() >= 200);
         dying.stop();
+        dead.set(true); // calls from now on cannot reach it
         if (removeFromDirectory) {
           dir.publish(pods.all().subList(0, 2));
         }
+        await().atMost(dir.ttl().plus(CONNECT_BOUND)).until(() -> healthyRun.get() >= HEALTHY_RUN);
+        stop.set(true);
         calls.get(60, TimeUnit.SECONDS);
 
-        Map<String, Integer> failedEarly = new TreeMap<>();
-        Map<String, Integer> failedLate = new TreeMap<>();
-        Map<String, Integer> answeredLate = new TreeMap<>();
-        int early = 0;
-        int late = 0;
-        Set<String> podNames = names(pods.all());
-        synchronized (outcomes) {
-          for (int i = 0; i < outcomes.size(); i++) {
-            long after = times.get(i)[0] - death.get();
-            if (after < 0) {
-              continue;
-            }
-            String o = outcomes.get(i);
-            boolean failed = !podNames.contains(o);
-            if (after < 2_000_000_000L) {
-              early++;
-              if (failed) {
-                failedEarly.merge(o, 1, Integer::sum);
-              }
-            } else {
-              late++;
-              (failed ? failedLate : answeredLate).merge(o, 1, Integer::sum);
-            }
-          }
-        }
+        Map<String, Integer> outcomes = new TreeMap<>(afterDeath);
         figures(
             dir,
-            "scenario 3%s: pod %s stopped%s; first 2 s: %d calls, failed by status %s; after 2"
-                + " s: %d calls, failed %s, answered by %s",
+            "scenario 3%s: pod %s stopped%s; calls since, by outcome: %s; then %d in a row"
+                + " answered by the live pods",
             removeFromDirectory ? "" : "b",
             dying.name(),
             removeFromDirectory ? " and removed at the same moment" : " (still published)",
-            early,
-            failedEarly,
-            late,
-            failedLate,
-            answeredLate);
-        assertThat(failedLate).as("failed calls from 2 s on").isEmpty();
-        assertThat(late).as("calls from 2 s on").isGreaterThan(20);
-        assertThat(answeredLate.keySet()).doesNotContain(dying.name());
-        return new Death(failedEarly, early, failedLate, late, answeredLate);
+            outcomes,
+            healthyRun.get());
+        assertThat(outcomes).doesNotContainKey(dying.name());
       } finally {
         caller.shutdownNow();
         Calls.shutdown(channel);
@@ -380,10 +369,10 @@ final class Scenarios {
 
       long start = System.nanoTime();
       Calls.shutdown(channel);
-      await().atMost(Duration.ofSeconds(10)).until(() -> pods.openTransports() == 0);
+      await().atMost(CONNECT_BOUND).until(() -> pods.openTransports() == 0);
       long connectionsGone = System.nanoTime() - start;
       await()
-          .atMost(Duration.ofSeconds(15))
+          .atMost(CONNECT_BOUND)
           .untilAsserted(() -> assertThat(Calls.discoveryThreads()).isEmpty());
       long threadsGone = System.nanoTime() - start;
       figures(

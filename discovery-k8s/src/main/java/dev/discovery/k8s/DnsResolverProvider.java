@@ -1,15 +1,14 @@
 package dev.discovery.k8s;
 
-import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Target;
 import dev.discovery.k8s.internal.DnsOptions;
 import dev.discovery.k8s.internal.DnsResolver;
 import dev.discovery.k8s.internal.KubernetesTargetParser;
+import dev.discovery.k8s.internal.ServiceTargets;
 import dev.discovery.spi.Backoff;
 import dev.discovery.spi.Resolver;
 import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
-import dev.discovery.spi.Resolvers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -83,12 +82,7 @@ public final class DnsResolverProvider implements ResolverProvider {
 
   @Override
   public Resolver newResolver(Target target, ResolverContext context) {
-    if (!(target instanceof KubernetesTarget st)) {
-      return Resolvers.failing(
-          ResolutionError.misconfigured(
-              "target " + target + " is not a Service name (expected: k8s+dns:///<service>...)"));
-    }
-    return new DnsResolver(st, context, options);
+    return ServiceTargets.resolver(target, t -> new DnsResolver(t, context, options));
   }
 
   @Override
@@ -227,7 +221,10 @@ public final class DnsResolverProvider implements ResolverProvider {
       return this;
     }
 
-    /** The random source for refresh jitter (default a new {@link Random}); seed it in tests. */
+    /**
+     * The random source for the jitter of refreshes and of the backoff after failures (default a
+     * new {@link Random}); seed it in tests.
+     */
     public Builder random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;

@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * After close(), no discovery-* thread is left; a library's own threads only from README's list.
+ * After close(), no discovery-* thread is left; a library's own threads only from docs/java-api.md's list (Threads).
  */
 class ThreadsTest {
-  /** README "Threads": dnsjava keeps one selector thread per JVM for its asynchronous I/O. */
+  /** docs/java-api.md "Threads": dnsjava keeps one selector thread per JVM for its asynchronous I/O. */
   static final Set<String> ALLOWED_LIBRARY_THREADS = Set.of("dnsjava NIO selector");
 
   private static Set<Thread> live() {

@@ -2,6 +2,7 @@ package dev.discovery.api.internal;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Environment;
+import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
 import dev.discovery.spi.ResolverProvider;
@@ -15,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** The {@link Discovery} implementation: one shared resolver per target, reference-counted. */
 public final class DefaultDiscovery implements Discovery {
@@ -92,7 +94,8 @@ public final class DefaultDiscovery implements Discovery {
       }
     }
     if (last) {
-      resolver.close();
+      resolver.close(
+          ResolutionError.unavailable("watch of " + resolver.target + " is closed"), () -> {});
     }
   }
 
@@ -119,8 +122,22 @@ public final class DefaultDiscovery implements Discovery {
       all = new ArrayList<>(shared.values());
       shared.clear();
     }
-    all.forEach(SharedResolver::close);
-    owned.forEach(ExecutorService::shutdownNow);
+    // The resolvers first, then the executors that run their close (grpc-java's order of
+    // teardown): each close runs before this returns, unless called from a listener of that watch,
+    // when it runs right after the listener; the last close to run stops the executors.
+    AtomicInteger pending = new AtomicInteger(all.size() + 1);
+    Runnable oneClosed =
+        () -> {
+          if (pending.decrementAndGet() == 0) {
+            owned.forEach(ExecutorService::shutdownNow);
+          }
+        };
+    for (SharedResolver r : all) {
+      r.close(
+          ResolutionError.unavailable("watch of " + r.target + " ended: its Discovery was closed"),
+          oneClosed);
+    }
+    oneClosed.run();
   }
 
   /** The builder behind {@link Discovery#builder()}. */

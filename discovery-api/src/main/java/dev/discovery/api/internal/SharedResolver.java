@@ -23,12 +23,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One resolver for one target, shared by every watch of it. Owns the serialized context in which
- * the resolver is called, results are compared and listeners are told.
+ * the resolver is called, results are compared and listeners are told. Closing runs the resolver's
+ * close as the context's last task; what is submitted later (a late answer of the closed resolver)
+ * is dropped.
  */
 final class SharedResolver implements Resolver.Listener {
   private static final Logger log = LoggerFactory.getLogger(SharedResolver.class);
@@ -43,8 +46,8 @@ final class SharedResolver implements Resolver.Listener {
   private final List<CompletableFuture<dev.discovery.api.EndpointSet>> waiters =
       new ArrayList<>(); // context only
   private volatile State state;
+  private final AtomicReference<ResolutionError> closedWith = new AtomicReference<>();
   private Resolver resolver; // context only
-  private boolean closed; // context only
   private long revision; // context only
 
   /** What the watch knows, swapped whole. */
@@ -61,9 +64,6 @@ final class SharedResolver implements Resolver.Listener {
   void start() {
     context.execute(
         () -> {
-          if (closed) {
-            return;
-          }
           resolver = newResolver();
           try {
             resolver.start(this);
@@ -99,9 +99,6 @@ final class SharedResolver implements Resolver.Listener {
   }
 
   private void handle(ResolutionResult result) {
-    if (closed) {
-      return;
-    }
     Instant now = discovery.clock.instant();
     State before = state;
     if (result instanceof ResolutionResult.Resolved resolved) {
@@ -178,21 +175,21 @@ final class SharedResolver implements Resolver.Listener {
       return CompletableFuture.completedFuture(now);
     }
     CompletableFuture<EndpointSet> f = new CompletableFuture<>();
-    context.execute(
-        () -> {
-          State s = state;
-          if (s.lastGood != null) {
-            f.complete(s.lastGood);
-          } else if (s.error != null) {
-            f.completeExceptionally(new ResolutionException(s.error));
-          } else if (closed) {
-            f.completeExceptionally(
-                new ResolutionException(
-                    ResolutionError.unavailable("watch of " + target + " is closed")));
-          } else {
-            waiters.add(f);
-          }
-        });
+    boolean queued =
+        context.tryExecute(
+            () -> {
+              State s = state;
+              if (s.lastGood != null) {
+                f.complete(s.lastGood);
+              } else if (s.error != null) {
+                f.completeExceptionally(new ResolutionException(s.error));
+              } else {
+                waiters.add(f); // the close, which runs after this, fails them
+              }
+            });
+    if (!queued) {
+      f.completeExceptionally(new ResolutionException(closedWith.get()));
+    }
     return f;
   }
 
@@ -200,7 +197,7 @@ final class SharedResolver implements Resolver.Listener {
     Registration r = new Registration(listener);
     context.execute(
         () -> {
-          if (closed || r.cancelled) {
+          if (r.cancelled) {
             return;
           }
           listeners.add(r);
@@ -223,7 +220,7 @@ final class SharedResolver implements Resolver.Listener {
   void refresh() {
     context.execute(
         () -> {
-          if (!closed && resolver != null) {
+          if (resolver != null) {
             try {
               resolver.refresh();
             } catch (RuntimeException e) {
@@ -233,21 +230,29 @@ final class SharedResolver implements Resolver.Listener {
         });
   }
 
-  void close() {
-    context.execute(
+  /**
+   * Closes the resolver and fails pending {@link #first()} calls with {@code why}, then runs {@code
+   * then}; later tasks of this context are dropped. Before it returns, unless called from this
+   * context's own task (a listener's), when it runs right after that task. Only the first call
+   * closes; a later one runs {@code then} at once.
+   */
+  void close(ResolutionError why, Runnable then) {
+    if (!closedWith.compareAndSet(null, why)) {
+      then.run();
+      return;
+    }
+    context.shutdown(
         () -> {
-          if (closed) {
-            return;
-          }
-          closed = true;
-          listeners.clear();
-          failWaiters(ResolutionError.unavailable("watch of " + target + " is closed"));
-          if (resolver != null) {
-            try {
+          try {
+            listeners.clear();
+            failWaiters(why);
+            if (resolver != null) {
               resolver.close();
-            } catch (RuntimeException e) {
-              log.warn("Resolver for {} threw on close", target, e);
             }
+          } catch (RuntimeException e) {
+            log.warn("Resolver for {} threw on close", target, e);
+          } finally {
+            then.run();
           }
         });
   }

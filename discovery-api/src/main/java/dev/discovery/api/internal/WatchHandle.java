@@ -14,9 +14,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A user's handle on a shared resolver; closing the last handle stops the resolver. */
 final class WatchHandle implements ServiceWatch {
+  private static final Logger log = LoggerFactory.getLogger(WatchHandle.class);
+
   private final SharedResolver shared;
   private final List<AutoCloseable> owned = new ArrayList<>(); // guarded by this
   private boolean closed; // guarded by this
@@ -105,7 +109,7 @@ final class WatchHandle implements ServiceWatch {
       try {
         c.close();
       } catch (Exception e) {
-        // Subscriptions and balancers do not throw on close.
+        log.warn("{} threw on close; {} closes anyway", c, this, e);
       }
     }
     shared.release();

@@ -1,6 +1,21 @@
 package dev.discovery.bench.report;
 
-import com.fasterxml.jackson.jr.ob.JSON;
+import static dev.discovery.bench.report.Format.bytes;
+import static dev.discovery.bench.report.Format.cell;
+import static dev.discovery.bench.report.Format.err;
+import static dev.discovery.bench.report.Format.join;
+import static dev.discovery.bench.report.Format.megabytes;
+import static dev.discovery.bench.report.Format.millis;
+import static dev.discovery.bench.report.Format.num;
+import static dev.discovery.bench.report.Format.ratio;
+import static dev.discovery.bench.report.Measurements.GRPC;
+import static dev.discovery.bench.report.Measurements.GRPC_STICKY;
+import static dev.discovery.bench.report.Measurements.RANDOM;
+import static dev.discovery.bench.report.Measurements.RESOLVE;
+import static dev.discovery.bench.report.Measurements.STICKY;
+import static dev.discovery.bench.report.Measurements.UPDATE;
+
+import dev.discovery.bench.report.Goals.Goal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,93 +26,28 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
- * Writes {@code summary.md} from what one run left in the results directory: JMH's JSON files,
- * {@code retained.json}, {@code footprint.json} and {@code run.json}. Every figure and ratio comes
- * from those files; each of issue 7's goals is shown with the measured figure beside it and a
- * verdict (met, missed with the figure and why, or not measured in this run).
+ * Writes {@code summary.md} from what one run left in the results directory ({@link Measurements}):
+ * the run and the machine, every goal with its figure and verdict ({@link Goals}), and a table per
+ * benchmark with ratios against the peers measured in the same run. Every figure comes from those
+ * files.
  */
 public final class Summary {
-  static final String RANDOM = "RandomPickBenchmark.";
-  static final String STICKY = "StickyPickBenchmark.";
-  static final String GRPC = "GrpcPickBenchmark.pick";
-  static final String GRPC_STICKY = "GrpcStickyPickBenchmark.";
-  static final String UPDATE = "UpdateBenchmark.";
-  static final String RESOLVE = "ResolveBenchmark.lookup";
-
-  /** Bytes per operation below this count as zero (the GC profiler's normalisation noise). */
-  static final double ZERO_BYTES = 0.5;
-
   /** A 1-minute load average above this at the start means other processes shared the cores. */
   static final double BUSY_LOAD = 1.5;
 
-  static final double RANDOM_RATIO_BOUND = 1.5;
-  static final double STICKY_NANOS_BOUND = 20;
-  static final double STICKY_PEER_RATIO_BOUND = 2;
-  static final double BUILD_MILLIS_BOUND = 20;
-  static final double CHANGE_MILLIS_BOUND = 20;
-  static final long RETAINED_BYTES_BOUND = 2_000_000;
-  static final long FOOTPRINT_BYTES_BOUND = 2_500_000;
+  private final Measurements m;
+  private final Goals goals;
 
-  static final List<String> POLICIES = List.of("random", "sticky");
-
-  /**
-   * The floor issue 7 quotes (1 thread) from the machine its absolute bounds were set on: the scale
-   * against which an absolute bound missed on a slower machine is put in context.
-   */
-  static final double ISSUE_FLOOR_NANOS = 3.4;
-
-  /** A goal's outcome. */
-  public enum Verdict {
-    MET,
-    MISSED,
-    NOT_MEASURED
-  }
-
-  /** One goal of issue 7 with the figure measured for it. */
-  public record Goal(String name, String measured, Verdict verdict, String why) {}
-
-  private final List<JmhResult> results;
-  private final Map<String, Object> run;
-  private final List<Object> retained;
-  private final Map<String, Object> footprint;
-
-  Summary(
-      List<JmhResult> results,
-      Map<String, Object> run,
-      List<Object> retained,
-      Map<String, Object> footprint) {
-    this.results = List.copyOf(results);
-    this.run = run;
-    this.retained = retained;
-    this.footprint = footprint;
+  Summary(Measurements m) {
+    this.m = m;
+    this.goals = new Goals(m);
   }
 
   /** Reads every input in {@code dir}; inputs that are absent leave their sections unmeasured. */
   public static Summary load(Path dir) throws IOException {
-    List<JmhResult> results = new ArrayList<>();
-    Map<String, Object> run = Map.of();
-    List<Object> retained = null;
-    Map<String, Object> footprint = null;
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
-    }
-    for (Path f : files) {
-      String name = f.getFileName().toString();
-      String text = Files.readString(f);
-      switch (name) {
-        case "run.json" -> run = JSON.std.mapFrom(text);
-        case "retained.json" -> retained = JSON.std.listFrom(text);
-        case "footprint.json" -> footprint = JSON.std.mapFrom(text);
-        default -> results.addAll(JmhResult.parse(text, f.toString()));
-      }
-    }
-    return new Summary(results, run, retained, footprint);
+    return new Summary(Measurements.load(dir));
   }
 
   /** Reads {@code dir} and writes {@code dir/summary.md}. */
@@ -111,401 +61,6 @@ public final class Summary {
     Path out = write(Path.of(args.length > 0 ? args[0] : "results"));
     System.out.println("wrote " + out);
   }
-
-  // ------------------------------------------------------------------------------ lookups
-
-  List<JmhResult> results() {
-    return results;
-  }
-
-  /** The result of {@code shortName} at {@code threads} whose params include {@code kv} pairs. */
-  Optional<JmhResult> find(String shortName, int threads, String... kv) {
-    Predicate<JmhResult> match =
-        r -> {
-          if (!r.shortName().equals(shortName) || r.threads() != threads) {
-            return false;
-          }
-          for (int i = 0; i + 1 < kv.length; i += 2) {
-            if (!kv[i + 1].equals(r.param(kv[i]))) {
-              return false;
-            }
-          }
-          return true;
-        };
-    return results.stream().filter(match).findFirst();
-  }
-
-  private TreeSet<Integer> values(String prefix, String param) {
-    TreeSet<Integer> out = new TreeSet<>();
-    for (JmhResult r : results) {
-      if (r.shortName().startsWith(prefix) && r.param(param) != null) {
-        out.add(Integer.parseInt(r.param(param)));
-      }
-    }
-    return out;
-  }
-
-  private TreeSet<Integer> threads(String prefix) {
-    TreeSet<Integer> out = new TreeSet<>();
-    for (JmhResult r : results) {
-      if (r.shortName().startsWith(prefix)) {
-        out.add(r.threads());
-      }
-    }
-    return out;
-  }
-
-  // ------------------------------------------------------------------------------ goals
-
-  /** Issue 7's goals, each with the figure measured in this run and a verdict. */
-  public List<Goal> goals() {
-    return List.of(
-        randomGoal(), stickyGoal(), buildGoal(), retainedGoal(), changeGoal(), footprintGoal());
-  }
-
-  Goal randomGoal() {
-    String name =
-        "random pick within 1.5x of the floor (Endpoint[] + ThreadLocalRandom), 1 and 2 threads,"
-            + " 0 B/op, at 3, 100 and 10,000 endpoints";
-    List<String> missing = new ArrayList<>();
-    List<String> perThreads = new ArrayList<>();
-    double maxBytes = 0;
-    String maxBytesAt = "";
-    List<String> over = new ArrayList<>();
-    List<String> close = new ArrayList<>();
-    for (int t : List.of(1, 2)) {
-      List<String> ratios = new ArrayList<>();
-      for (int n : List.of(3, 100, 10_000)) {
-        String at = n + " endpoints, " + threadsText(t);
-        Optional<JmhResult> ours = find(RANDOM + "discoveryRandom", t, "endpoints", "" + n);
-        Optional<JmhResult> floor = find(RANDOM + "floor", t, "endpoints", "" + n);
-        if (ours.isEmpty() || floor.isEmpty()) {
-          missing.add(at);
-          continue;
-        }
-        JmhResult o = ours.get();
-        JmhResult f = floor.get();
-        double ratio = o.score() / f.score();
-        ratios.add(ratio(ratio));
-        if (ratio > RANDOM_RATIO_BOUND) {
-          String generic =
-              find(RANDOM + "floorGeneric", t, "endpoints", "" + n)
-                  .map(
-                      g ->
-                          "; the generic floor (Object[] + cast) is "
-                              + nanos(g)
-                              + ", ours ÷ it "
-                              + ratio(o.score() / g.score()))
-                  .orElse("");
-          over.add(
-              ratio(ratio)
-                  + " at "
-                  + at
-                  + " ("
-                  + nanos(o)
-                  + " vs floor "
-                  + nanos(f)
-                  + ratioCiNote(o, f, RANDOM_RATIO_BOUND)
-                  + generic
-                  + ")");
-        } else if (!ratioCiNote(o, f, RANDOM_RATIO_BOUND).isEmpty()) {
-          close.add(ratio(ratio) + " at " + at);
-        }
-        double b = o.bytesPerOp();
-        if (Double.isNaN(b) || b > maxBytes) {
-          maxBytes = b;
-          maxBytesAt = at;
-        }
-      }
-      if (!ratios.isEmpty()) {
-        perThreads.add(threadsText(t) + ": " + String.join(", ", ratios));
-      }
-    }
-    if (!missing.isEmpty()) {
-      return new Goal(name, "-", Verdict.NOT_MEASURED, "not in this run: " + join(missing));
-    }
-    String measured =
-        "ours ÷ floor at 3, 100, 10,000 endpoints: "
-            + String.join("; ", perThreads)
-            + "; at most "
-            + bytes(maxBytes)
-            + "/op";
-    List<String> why = new ArrayList<>();
-    if (!over.isEmpty()) {
-      why.add(
-          "slower than 1.5x the floor: "
-              + join(over)
-              + ". The floor never reads the chosen Endpoint; a Picker<T> returns it from an"
-              + " Object[] and the caller's cast reads its header, a cache miss once the"
-              + " endpoints no longer fit in cache (see the floors below)");
-    }
-    if (Double.isNaN(maxBytes)) {
-      why.add("no allocation figure (run with the GC profiler)");
-    } else if (maxBytes >= ZERO_BYTES) {
-      why.add("allocates " + bytes(maxBytes) + "/op at " + maxBytesAt);
-    }
-    List<String> notes = new ArrayList<>();
-    if (!close.isEmpty()) {
-      notes.add(
-          "within the bound but not conclusively at "
-              + join(close)
-              + ": 1.5 lies inside the range the two 99.9% CIs allow");
-    }
-    return verdict(name, measured, why, notes);
-  }
-
-  Goal stickyGoal() {
-    String name =
-        "sticky pick <= 20 ns/op at 10,000 endpoints, 16-character keys hashed afresh, 0 B/op,"
-            + " >= 2x Armeria's sticky and Guava's consistent hash";
-    List<String> missing = new ArrayList<>();
-    List<String> parts = new ArrayList<>();
-    List<String> why = new ArrayList<>();
-    for (int t : List.of(1, 2)) {
-      String at = threadsText(t);
-      String[] kv = {"endpoints", "10000", "keyLength", "16"};
-      Optional<JmhResult> ours = find(STICKY + "discoverySticky", t, kv);
-      Optional<JmhResult> armeria = find(STICKY + "armeriaSticky", t, kv);
-      Optional<JmhResult> guava = find(STICKY + "guavaConsistentHash", t, kv);
-      if (ours.isEmpty() || armeria.isEmpty() || guava.isEmpty()) {
-        missing.add(at);
-        continue;
-      }
-      JmhResult o = ours.get();
-      double ns = toNanos(o);
-      double vsArmeria = armeria.get().score() / o.score();
-      double vsGuava = guava.get().score() / o.score();
-      parts.add(
-          at
-              + ": "
-              + nanos(o)
-              + ", "
-              + bytes(o.bytesPerOp())
-              + "/op, Armeria "
-              + ratio(vsArmeria)
-              + ", Guava "
-              + ratio(vsGuava));
-      if (ns > STICKY_NANOS_BOUND) {
-        why.add(at + ": " + nanos(o) + " > 20 ns" + ciNote(o, STICKY_NANOS_BOUND) + hashShare(t));
-        if (t == 1) {
-          machineScale().ifPresent(why::add);
-        }
-      }
-      if (Double.isNaN(o.bytesPerOp()) || o.bytesPerOp() >= ZERO_BYTES) {
-        why.add(at + ": allocates " + bytes(o.bytesPerOp()) + "/op");
-      }
-      if (vsArmeria < STICKY_PEER_RATIO_BOUND) {
-        why.add(at + ": only " + ratio(vsArmeria) + " Armeria's sticky");
-      }
-      if (vsGuava < STICKY_PEER_RATIO_BOUND) {
-        why.add(at + ": only " + ratio(vsGuava) + " Guava's consistent hash");
-      }
-    }
-    if (!missing.isEmpty()) {
-      return new Goal(name, "-", Verdict.NOT_MEASURED, "not in this run: " + join(missing));
-    }
-    return verdict(name, String.join("; ", parts), why);
-  }
-
-  /**
-   * For scale, when an absolute bound is missed: how this run's floor (1 thread, the mean over the
-   * sizes measured) compares with the one issue 7 quotes, and what the 20 ns bound becomes at that
-   * ratio.
-   */
-  private Optional<String> machineScale() {
-    List<JmhResult> floors =
-        results.stream()
-            .filter(r -> r.shortName().equals(RANDOM + "floor") && r.threads() == 1)
-            .toList();
-    if (floors.isEmpty()) {
-      return Optional.empty();
-    }
-    double floor = floors.stream().mapToDouble(Summary::toNanos).average().orElseThrow();
-    double scale = floor / ISSUE_FLOOR_NANOS;
-    return Optional.of(
-        "for scale: this run's floor is "
-            + num(floor)
-            + " ns (1 thread, mean over "
-            + floors.size()
-            + " sizes) against the "
-            + num(ISSUE_FLOOR_NANOS)
-            + " ns issue 7 quotes, so this machine runs ×"
-            + String.format(Locale.ROOT, "%.1f", scale)
-            + " slower than the one the bound was set on: at that ratio 20 ns is about "
-            + num(STICKY_NANOS_BOUND * scale)
-            + " ns here (the verdict stays on the bound as written)");
-  }
-
-  private String hashShare(int threads) {
-    return find(STICKY + "keyHashOnly", threads, "keyLength", "16")
-        .map(h -> " (hashing the key alone: " + nanos(h) + ")")
-        .orElse("");
-  }
-
-  Goal buildGoal() {
-    String name = "a picker for 10,000 endpoints built in <= 20 ms (random and sticky)";
-    return timeGoal(name, "buildPicker", BUILD_MILLIS_BOUND, null);
-  }
-
-  Goal changeGoal() {
-    String name =
-        "a one-endpoint change to a 10,000-endpoint set applied in <= 20 ms (through a watch, with"
-            + " a random or a sticky balancer)";
-    return timeGoal(name, "applyChange", CHANGE_MILLIS_BOUND, "buildPicker");
-  }
-
-  /**
-   * A goal on the time of update benchmark {@code method} at 10,000 endpoints, per policy; when
-   * missed, {@code explainedBy} (another update benchmark) is quoted beside it.
-   */
-  private Goal timeGoal(String name, String method, double boundMillis, String explainedBy) {
-    List<String> measured = new ArrayList<>();
-    List<String> why = new ArrayList<>();
-    List<String> notes = new ArrayList<>();
-    for (String policy : POLICIES) {
-      Optional<JmhResult> r = find(UPDATE + method, 1, "policy", policy, "endpoints", "10000");
-      if (r.isEmpty()) {
-        continue;
-      }
-      JmhResult x = r.get();
-      measured.add(policy + " " + millis(x) + ", " + megabytes(x.bytesPerOp()) + " garbage");
-      if (toNanos(x) / 1e6 > boundMillis) {
-        StringBuilder w =
-            new StringBuilder(
-                policy
-                    + ": "
-                    + millis(x)
-                    + " > "
-                    + Math.round(boundMillis)
-                    + " ms"
-                    + ciNote(x, boundMillis * 1e6));
-        if (explainedBy != null) {
-          find(UPDATE + explainedBy, 1, "policy", policy, "endpoints", "10000")
-              .ifPresent(b -> w.append("; building the picker alone: ").append(millis(b)));
-        }
-        why.add(w.toString());
-      } else if (!ciNote(x, boundMillis * 1e6).isEmpty()) {
-        notes.add(
-            policy
-                + " within the bound but not conclusively: "
-                + Math.round(boundMillis)
-                + " ms lies inside its 99.9% CI");
-      }
-    }
-    if (measured.isEmpty() || find(UPDATE + method, 1, "policy", "sticky").isEmpty()) {
-      return new Goal(name, "-", Verdict.NOT_MEASURED, "not in this run");
-    }
-    return verdict(name, String.join("; ", measured), why, notes);
-  }
-
-  Goal retainedGoal() {
-    String name =
-        "a picker for 10,000 endpoints retains <= 2 MB beyond the Endpoint objects (JOL; random"
-            + " and sticky)";
-    if (retained("sticky") == null) {
-      return new Goal(name, "-", Verdict.NOT_MEASURED, "no retained.json in this run");
-    }
-    List<String> measured = new ArrayList<>();
-    List<String> why = new ArrayList<>();
-    for (String policy : POLICIES) {
-      Map<String, Object> m = retained(policy);
-      if (m == null) {
-        continue;
-      }
-      long bytes = ((Number) m.get("pickerBytes")).longValue();
-      measured.add(policy + " " + megabytes(bytes) + " (" + bytes + " B)");
-      if (bytes > RETAINED_BYTES_BOUND) {
-        why.add(
-            policy
-                + ": "
-                + megabytes(bytes)
-                + " > 2 MB; by class: "
-                + m.get("pickerBeyondEndpointsByClass"));
-      }
-    }
-    return verdict(name, String.join("; ", measured), why);
-  }
-
-  Goal footprintGoal() {
-    String name =
-        "footprint <= 2.5 MB (discovery-api, -k8s, -grpc and their runtime dependencies, less"
-            + " grpc-api and what it brings)";
-    if (footprint == null) {
-      return new Goal(name, "-", Verdict.NOT_MEASURED, "no footprint.json in this run");
-    }
-    long total = ((Number) footprint.get("totalBytes")).longValue();
-    List<String> why = new ArrayList<>();
-    if (total > FOOTPRINT_BYTES_BOUND) {
-      why.add(megabytes(total) + " > 2.5 MB; largest: " + largestJar());
-    }
-    return verdict(name, megabytes(total) + " (" + total + " B, " + jars().size() + " jars)", why);
-  }
-
-  @SuppressWarnings("unchecked")
-  private List<Map<String, Object>> jars() {
-    return (List<Map<String, Object>>) footprint.get("jars");
-  }
-
-  private String largestJar() {
-    return jars().stream()
-        .max(Comparator.comparingLong(j -> ((Number) j.get("bytes")).longValue()))
-        .map(j -> j.get("artifact") + " " + megabytes(((Number) j.get("bytes")).longValue()))
-        .orElse("-");
-  }
-
-  @SuppressWarnings("unchecked")
-  private Map<String, Object> retained(String policy) {
-    if (retained == null) {
-      return null;
-    }
-    for (Object o : retained) {
-      Map<String, Object> m = (Map<String, Object>) o;
-      if (policy.equals(m.get("policy"))) {
-        return m;
-      }
-    }
-    return null;
-  }
-
-  private static Goal verdict(String name, String measured, List<String> why) {
-    return verdict(name, measured, why, List.of());
-  }
-
-  /**
-   * Missed, with {@code why}, if there is any reason; else met, with {@code notes} (such as a bound
-   * inside a confidence interval) as its {@link Goal#why()}.
-   */
-  private static Goal verdict(String name, String measured, List<String> why, List<String> notes) {
-    return why.isEmpty()
-        ? new Goal(name, measured, Verdict.MET, String.join("; ", notes))
-        : new Goal(name, measured, Verdict.MISSED, String.join("; ", why));
-  }
-
-  /** A note when {@code bound} (in ns) lies inside the result's confidence interval. */
-  private static String ciNote(JmhResult r, double boundNanos) {
-    double f = toNanos(r) / r.score();
-    double lo = r.low() * f;
-    double hi = r.high() * f;
-    if (!Double.isNaN(lo) && lo <= boundNanos && boundNanos <= hi) {
-      return " (the bound is inside the 99.9% CI: inconclusive)";
-    }
-    return "";
-  }
-
-  /**
-   * A note when {@code bound} lies between the lowest and highest ratio the two results' confidence
-   * intervals allow.
-   */
-  private static String ratioCiNote(JmhResult a, JmhResult b, double bound) {
-    double lo = a.low() / b.high();
-    double hi = a.high() / b.low();
-    if (!Double.isNaN(lo) && !Double.isNaN(hi) && lo <= bound && bound <= hi) {
-      return "; the bound is inside the ratio's 99.9% CIs: inconclusive";
-    }
-    return "";
-  }
-
-  // ------------------------------------------------------------------------------ rendering
 
   /** The whole markdown summary. */
   public String render() {
@@ -526,6 +81,7 @@ public final class Summary {
 
   @SuppressWarnings("unchecked")
   private void renderRun(StringBuilder md) {
+    Map<String, Object> run = m.run();
     if (!run.isEmpty()) {
       md.append("- Command: `").append(run.getOrDefault("command", "?")).append("`");
       md.append(" (commit ").append(run.getOrDefault("commit", "?")).append(")\n");
@@ -550,8 +106,8 @@ public final class Summary {
         md.append("- Load average (1, 5, 15 min) before each phase: ");
         List<String> parts = new ArrayList<>();
         for (Object o : load) {
-          Map<String, Object> m = (Map<String, Object>) o;
-          parts.add(m.get("before") + " " + loadText(m.get("load")));
+          Map<String, Object> phase = (Map<String, Object>) o;
+          parts.add(phase.get("before") + " " + loadText(phase.get("load")));
         }
         md.append(String.join("; ", parts)).append(". ");
         md.append(
@@ -578,6 +134,7 @@ public final class Summary {
 
   @SuppressWarnings("unchecked")
   private double startLoad() {
+    Map<String, Object> run = m.run();
     if (run.get("load") instanceof List<?> load
         && !load.isEmpty()
         && ((Map<String, Object>) load.get(0)).get("load") instanceof List<?> l
@@ -600,9 +157,9 @@ public final class Summary {
   }
 
   private void renderGoals(StringBuilder md) {
-    md.append("## Goals (issue 7)\n\n");
+    md.append("## Goals\n\n");
     md.append("| goal | measured | verdict |\n| --- | --- | --- |\n");
-    for (Goal g : goals()) {
+    for (Goal g : goals.all()) {
       String v =
           switch (g.verdict()) {
             case MET -> g.why().isEmpty() ? "met" : "met (" + g.why() + ")";
@@ -617,7 +174,7 @@ public final class Summary {
 
   @SuppressWarnings("unchecked")
   private void renderRandom(StringBuilder md) {
-    if (threads(RANDOM).isEmpty()) {
+    if (m.threads(RANDOM).isEmpty()) {
       return;
     }
     md.append("## Pick without a key (ns/op)\n\n");
@@ -629,7 +186,7 @@ public final class Summary {
             + " generic picker's caller pays (a `Picker<T>` holds an `Object[]` by erasure): the"
             + " cast reads the chosen object's header (its class), and at 10,000 endpoints the"
             + " chosen object is seldom in cache");
-    Map<String, Object> r = retained("random");
+    Map<String, Object> r = m.retained("random");
     if (r != null) {
       md.append(" (the ")
           .append(r.get("endpoints"))
@@ -640,29 +197,31 @@ public final class Summary {
     md.append(
         ", so the cast costs a cache miss. A caller that uses the endpoint (reads its address to"
             + " send a call) pays that miss anyway, with any picker; the typed floor is the"
-            + " bound issue 7 sets, the generic one shows what part of the gap is that miss.\n\n");
+            + " bound the goals set, the generic one shows what part of the gap is that miss.\n\n");
     md.append(
         "| endpoints | threads | floor | floor, generic | discovery random | ours ÷ floor"
             + " | ours ÷ generic floor | through a balancer | grpc round_robin | Armeria"
             + " round-robin | Stork random |\n");
     md.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
-    for (int n : values(RANDOM, "endpoints")) {
-      for (int t : threads(RANDOM)) {
+    for (int n : m.values(RANDOM, "endpoints")) {
+      for (int t : m.threads(RANDOM)) {
         String e = "" + n;
-        Optional<JmhResult> ours = find(RANDOM + "discoveryRandom", t, "endpoints", e);
-        Optional<JmhResult> floor = find(RANDOM + "floor", t, "endpoints", e);
-        Optional<JmhResult> generic = find(RANDOM + "floorGeneric", t, "endpoints", e);
+        Optional<JmhResult> ours = m.find(RANDOM + "discoveryRandom", t, "endpoints", e);
+        Optional<JmhResult> floor = m.find(RANDOM + "floor", t, "endpoints", e);
+        Optional<JmhResult> generic = m.find(RANDOM + "floorGeneric", t, "endpoints", e);
         md.append("| ").append(n).append(" | ").append(t).append(" | ");
         md.append(cell(floor, null)).append(" | ");
         md.append(cell(generic, floor)).append(" | ");
         md.append(cell(ours, null)).append(" | ");
         md.append(ratioCell(ours, floor)).append(" | ");
         md.append(ratioCell(ours, generic)).append(" | ");
-        md.append(cell(find(RANDOM + "discoveryRandomBalancer", t, "endpoints", e), ours))
+        md.append(cell(m.find(RANDOM + "discoveryRandomBalancer", t, "endpoints", e), ours))
             .append(" | ");
-        md.append(cell(find(GRPC, t, "endpoints", e, "policy", "round_robin"), ours)).append(" | ");
-        md.append(cell(find(RANDOM + "armeriaRoundRobin", t, "endpoints", e), ours)).append(" | ");
-        md.append(cell(find(RANDOM + "storkRandom", t, "endpoints", e), ours)).append(" |\n");
+        md.append(cell(m.find(GRPC, t, "endpoints", e, "policy", "round_robin"), ours))
+            .append(" | ");
+        md.append(cell(m.find(RANDOM + "armeriaRoundRobin", t, "endpoints", e), ours))
+            .append(" | ");
+        md.append(cell(m.find(RANDOM + "storkRandom", t, "endpoints", e), ours)).append(" |\n");
       }
     }
     md.append(
@@ -675,7 +234,7 @@ public final class Summary {
   private void renderGrpc(StringBuilder md) {
     md.append(
         "## gRPC: our load balancer's picker beside round_robin, both through grpc's API\n\n");
-    if (results.stream().noneMatch(r -> r.shortName().equals(GRPC))) {
+    if (m.results().stream().noneMatch(r -> r.shortName().equals(GRPC))) {
       md.append("Not in this run.\n\n");
       return;
     }
@@ -688,15 +247,15 @@ public final class Summary {
         "| endpoints | threads | discovery random (gRPC) | grpc round_robin | discovery random"
             + " (Java API) |\n");
     md.append("| --- | --- | --- | --- | --- |\n");
-    for (int n : values(GRPC, "endpoints")) {
-      for (int t : threads(GRPC)) {
+    for (int n : m.values(GRPC, "endpoints")) {
+      for (int t : m.threads(GRPC)) {
         String e = "" + n;
-        Optional<JmhResult> random = find(GRPC, t, "endpoints", e, "policy", "random");
+        Optional<JmhResult> random = m.find(GRPC, t, "endpoints", e, "policy", "random");
         md.append("| ").append(n).append(" | ").append(t).append(" | ");
         md.append(cell(random, null)).append(" | ");
-        md.append(cell(find(GRPC, t, "endpoints", e, "policy", "round_robin"), random));
+        md.append(cell(m.find(GRPC, t, "endpoints", e, "policy", "round_robin"), random));
         md.append(" | ");
-        md.append(cell(find(RANDOM + "discoveryRandom", t, "endpoints", e), random));
+        md.append(cell(m.find(RANDOM + "discoveryRandom", t, "endpoints", e), random));
         md.append(" |\n");
       }
     }
@@ -706,7 +265,7 @@ public final class Summary {
   }
 
   private void renderSticky(StringBuilder md) {
-    if (threads(STICKY).isEmpty()) {
+    if (m.threads(STICKY).isEmpty()) {
       return;
     }
     md.append("## Pick with a key (ns/op)\n\n");
@@ -723,20 +282,21 @@ public final class Summary {
         md,
         STICKY,
         (t, k, kv) -> {
-          Optional<JmhResult> ours = find(STICKY + "discoverySticky", t, kv);
+          Optional<JmhResult> ours = m.find(STICKY + "discoverySticky", t, kv);
           md.append(cell(ours, null)).append(" | ");
-          md.append(cell(find(STICKY + "keyHashOnly", t, "keyLength", k), null)).append(" | ");
-          md.append(cell(find(STICKY + "discoveryStickyStringKey", t, kv), ours)).append(" | ");
-          md.append(cell(find(STICKY + "discoveryStickyBalancer", t, kv), ours)).append(" | ");
-          md.append(cell(find(STICKY + "armeriaSticky", t, kv), ours)).append(" | ");
-          md.append(cell(find(STICKY + "guavaConsistentHash", t, kv), ours)).append(" | ");
-          md.append(cell(find(STICKY + "guavaMurmur3ConsistentHash", t, kv), ours)).append(" |\n");
+          md.append(cell(m.find(STICKY + "keyHashOnly", t, "keyLength", k), null)).append(" | ");
+          md.append(cell(m.find(STICKY + "discoveryStickyStringKey", t, kv), ours)).append(" | ");
+          md.append(cell(m.find(STICKY + "discoveryStickyBalancer", t, kv), ours)).append(" | ");
+          md.append(cell(m.find(STICKY + "armeriaSticky", t, kv), ours)).append(" | ");
+          md.append(cell(m.find(STICKY + "guavaConsistentHash", t, kv), ours)).append(" | ");
+          md.append(cell(m.find(STICKY + "guavaMurmur3ConsistentHash", t, kv), ours))
+              .append(" |\n");
         });
     md.append("\nIn other cells, the ratio is that cell ÷ discovery sticky.\n\n");
   }
 
   private void renderGrpcSticky(StringBuilder md) {
-    if (threads(GRPC_STICKY).isEmpty()) {
+    if (m.threads(GRPC_STICKY).isEmpty()) {
       return;
     }
     md.append("## gRPC: our sticky policy, the key in a request header (ns/op)\n\n");
@@ -758,9 +318,9 @@ public final class Summary {
         md,
         GRPC_STICKY,
         (t, k, kv) -> {
-          Optional<JmhResult> grpc = find(GRPC_STICKY + "sticky", t, kv);
-          Optional<JmhResult> decode = find(GRPC_STICKY + "headerDecodeOnly", t, "keyLength", k);
-          Optional<JmhResult> java = find(STICKY + "discoveryStickyStringKey", t, kv);
+          Optional<JmhResult> grpc = m.find(GRPC_STICKY + "sticky", t, kv);
+          Optional<JmhResult> decode = m.find(GRPC_STICKY + "headerDecodeOnly", t, "keyLength", k);
+          Optional<JmhResult> java = m.find(STICKY + "discoveryStickyStringKey", t, kv);
           md.append(cell(grpc, null)).append(" | ");
           md.append(cell(decode, null)).append(" | ");
           md.append(cell(java, null)).append(" | ");
@@ -785,9 +345,9 @@ public final class Summary {
    * those three cells, then {@code row}'s.
    */
   private void keyedRows(StringBuilder md, String prefix, KeyedRow row) {
-    for (int n : values(prefix, "endpoints")) {
-      for (int k : values(prefix, "keyLength")) {
-        for (int t : threads(prefix)) {
+    for (int n : m.values(prefix, "endpoints")) {
+      for (int k : m.values(prefix, "keyLength")) {
+        for (int t : m.threads(prefix)) {
           md.append("| ").append(n).append(" | ").append(k).append(" | ").append(t).append(" | ");
           row.append(t, "" + k, new String[] {"endpoints", "" + n, "keyLength", "" + k});
         }
@@ -797,7 +357,7 @@ public final class Summary {
 
   private void renderUpdate(StringBuilder md) {
     List<JmhResult> updates =
-        results.stream().filter(r -> r.shortName().startsWith(UPDATE)).toList();
+        m.results().stream().filter(r -> r.shortName().startsWith(UPDATE)).toList();
     if (updates.isEmpty()) {
       return;
     }
@@ -823,8 +383,8 @@ public final class Summary {
             + " published, and the balancer's picker rebuilt and swapped in.\n\n");
   }
 
-  @SuppressWarnings("unchecked")
   private void renderRetained(StringBuilder md) {
+    List<Map<String, Object>> retained = m.retained();
     if (retained == null) {
       return;
     }
@@ -833,20 +393,21 @@ public final class Summary {
         "| policy | endpoints | picker beyond the Endpoints | picker + candidates beyond the"
             + " Endpoints | the Endpoint objects |\n");
     md.append("| --- | --- | --- | --- | --- |\n");
-    for (Object o : retained) {
-      Map<String, Object> m = (Map<String, Object>) o;
-      md.append("| ").append(m.get("policy")).append(" | ").append(m.get("endpoints"));
-      md.append(" | ").append(megabytes(((Number) m.get("pickerBytes")).longValue()));
-      md.append(" | ").append(megabytes(((Number) m.get("pickerWithCandidatesBytes")).longValue()));
+    for (Map<String, Object> row : retained) {
+      md.append("| ").append(row.get("policy")).append(" | ").append(row.get("endpoints"));
+      md.append(" | ").append(megabytes(((Number) row.get("pickerBytes")).longValue()));
       md.append(" | ")
-          .append(megabytes(((Number) m.get("endpointObjectsBytes")).longValue()))
+          .append(megabytes(((Number) row.get("pickerWithCandidatesBytes")).longValue()));
+      md.append(" | ")
+          .append(megabytes(((Number) row.get("endpointObjectsBytes")).longValue()))
           .append(" |\n");
     }
     md.append('\n');
   }
 
   private void renderResolve(StringBuilder md) {
-    List<JmhResult> lookups = results.stream().filter(r -> r.shortName().equals(RESOLVE)).toList();
+    List<JmhResult> lookups =
+        m.results().stream().filter(r -> r.shortName().equals(RESOLVE)).toList();
     if (lookups.isEmpty()) {
       return;
     }
@@ -924,6 +485,7 @@ public final class Summary {
 
   @SuppressWarnings("unchecked")
   private void renderFootprint(StringBuilder md) {
+    Map<String, Object> footprint = m.footprint();
     if (footprint == null) {
       return;
     }
@@ -934,7 +496,7 @@ public final class Summary {
             + " it brings (its subtree in discovery-grpc's `dependency:tree`): a gRPC user has"
             + " those already.\n\n");
     md.append("| jar | bytes | KB | via |\n| --- | --- | --- | --- |\n");
-    for (Map<String, Object> j : jars()) {
+    for (Map<String, Object> j : m.jars()) {
       long b = ((Number) j.get("bytes")).longValue();
       md.append("| ").append(j.get("artifact")).append(" | ").append(b);
       md.append(" | ").append(String.format(Locale.ROOT, "%.1f", b / 1000.0));
@@ -951,88 +513,7 @@ public final class Summary {
     }
   }
 
-  // ------------------------------------------------------------------------------ formatting
-
-  /** {@code 12.3 ±0.4 · 0 B}, with {@code ×ratio} against {@code base} when given. */
-  static String cell(Optional<JmhResult> r, Optional<JmhResult> base) {
-    if (r.isEmpty()) {
-      return "-";
-    }
-    JmhResult x = r.get();
-    String s = nanos(x) + " · " + bytes(x.bytesPerOp());
-    if (base != null && base.isPresent()) {
-      s += " · " + ratio(x.score() / base.get().score());
-    }
-    return s;
-  }
-
   private static String ratioCell(Optional<JmhResult> a, Optional<JmhResult> b) {
     return a.isPresent() && b.isPresent() ? ratio(a.get().score() / b.get().score()) : "-";
-  }
-
-  private static String threadsText(int t) {
-    return t + (t == 1 ? " thread" : " threads");
-  }
-
-  static double toNanos(JmhResult r) {
-    double f =
-        switch (r.unit()) {
-          case "ns/op" -> 1;
-          case "us/op" -> 1e3;
-          case "ms/op" -> 1e6;
-          case "s/op" -> 1e9;
-          default ->
-              throw new IllegalArgumentException(
-                  "unit: " + r.unit() + " of " + r.benchmark() + " (expected: a time per op)");
-        };
-    return r.score() * f;
-  }
-
-  static String nanos(JmhResult r) {
-    double f = toNanos(r) / r.score();
-    return num(r.score() * f) + err(r.error() * f) + " ns";
-  }
-
-  static String millis(JmhResult r) {
-    double f = toNanos(r) / r.score() / 1e6;
-    return num(r.score() * f) + err(r.error() * f) + " ms";
-  }
-
-  private static String err(double e) {
-    return Double.isNaN(e) ? "" : " ±" + num(e);
-  }
-
-  static String num(double v) {
-    if (Double.isNaN(v)) {
-      return "?";
-    }
-    double a = Math.abs(v);
-    String f = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f";
-    return String.format(Locale.ROOT, f, v);
-  }
-
-  static String ratio(double r) {
-    return "×" + String.format(Locale.ROOT, r >= 10 ? "%.0f" : "%.2f", r);
-  }
-
-  static String bytes(double b) {
-    if (Double.isNaN(b)) {
-      return "? B";
-    }
-    if (b < ZERO_BYTES) {
-      return "0 B";
-    }
-    return b >= 10_000 ? megabytes(b) : String.format(Locale.ROOT, "%.0f B", b);
-  }
-
-  static String megabytes(double b) {
-    if (Double.isNaN(b)) {
-      return "? MB";
-    }
-    return String.format(Locale.ROOT, b >= 1e6 ? "%.2f MB" : "%.3f MB", b / 1e6);
-  }
-
-  private static String join(List<String> parts) {
-    return String.join(", ", parts);
   }
 }

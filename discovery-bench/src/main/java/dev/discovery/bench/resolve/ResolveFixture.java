@@ -235,6 +235,11 @@ public final class ResolveFixture implements AutoCloseable {
     }
 
     @Override
+    public Target parse(String target) {
+      return source.parse(target);
+    }
+
+    @Override
     public Resolver newResolver(Target target, ResolverContext context) {
       Resolver resolver = source.newResolver(target, context);
       return new Resolver() {

@@ -8,6 +8,28 @@ import java.util.TreeMap;
 
 /** Writes results in the shape of JMH's JSON, for tests of the summary. */
 final class JmhJson {
+  /** The endpoint counts of the pick benchmarks. */
+  static final int[] SIZES = {3, 100, 10_000};
+
+  /** Floor and our random at every size and thread count; ours = floor x factor(n, t). */
+  static JmhJson randomPicks(double ratio, double oursBytes) {
+    JmhJson j = new JmhJson();
+    for (int n : SIZES) {
+      for (int t : new int[] {1, 2}) {
+        j.add("RandomPickBenchmark.floor", t, 4.0, "ns/op", 0.0, "endpoints", "" + n);
+        j.add(
+            "RandomPickBenchmark.discoveryRandom",
+            t,
+            4.0 * ratio,
+            "ns/op",
+            oursBytes,
+            "endpoints",
+            "" + n);
+      }
+    }
+    return j;
+  }
+
   private final List<String> entries = new ArrayList<>();
 
   /** A result of {@code shortName} (Class.method) with a ±10% CI and optional B/op. */

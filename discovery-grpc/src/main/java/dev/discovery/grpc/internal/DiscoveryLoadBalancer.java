@@ -32,7 +32,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>Subchannels are reconciled by endpoint identity (IP and port) on each resolution: kept,
- *       created (and asked to connect), or shut down when their endpoint leaves.
+ *       created (and asked to connect), or shut down when their endpoint leaves, after the channel
+ *       has a picker without them.
  *   <li>Only READY subchannels carry calls. An unkeyed policy's picker is built over the READY ones
  *       on every change of state; a keyed policy's over every eligible endpoint once per resolution
  *       (see {@link DiscoveryPicker}); the policy's instance (an affinity table, say) lives as long
@@ -100,7 +101,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
         endpoints.put(e.address(), e);
       }
     }
-    reconcile(groups, endpoints);
+    List<Slot> removed = reconcile(groups, endpoints);
     if (slots.isEmpty()) {
       String reason = resolved.getAttributes().get(DiscoveryNameResolver.EMPTY_REASON);
       emptyStatus =
@@ -113,6 +114,9 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     }
     rebuildKeyed();
     updateState();
+    // Only now that the channel's picker no longer has them (grpc's MultiChildLoadBalancer order):
+    // no call picks a subchannel already shut down.
+    removed.forEach(Slot::shutdown);
     return Status.OK;
   }
 
@@ -146,14 +150,16 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     return null;
   }
 
-  private void reconcile(
+  /** Keeps, creates and removes slots; returns the removed ones, for the caller to shut down. */
+  private List<Slot> reconcile(
       Map<InetSocketAddress, EquivalentAddressGroup> groups,
       Map<InetSocketAddress, Endpoint> endpoints) {
+    List<Slot> removed = new ArrayList<>();
     for (Iterator<Slot> it = slots.values().iterator(); it.hasNext(); ) {
       Slot s = it.next();
       if (!groups.containsKey(s.id)) {
         it.remove();
-        s.shutdown();
+        removed.add(s);
       }
     }
     for (Map.Entry<InetSocketAddress, EquivalentAddressGroup> g : groups.entrySet()) {
@@ -174,6 +180,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       subchannel.start(state -> onSubchannelState(created, state));
       subchannel.requestConnection();
     }
+    return removed;
   }
 
   private void onSubchannelState(Slot slot, ConnectivityStateInfo info) {

@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DiscoveryLoadBalancerTest {
   private static final InetSocketAddress A = address("10.0.0.1", 8080);
@@ -142,6 +144,25 @@ class DiscoveryLoadBalancerTest {
         .containsExactlyInAnyOrder(A, C, D);
     assertThat(picked(500)).containsExactlyInAnyOrder(A, C);
     assertThat(lb.subchannels()).isEqualTo(3);
+  }
+
+  /** As grpc's MultiChildLoadBalancer: no call may pick a subchannel already shut down. */
+  @ParameterizedTest
+  @ValueSource(strings = {"random", "sticky"})
+  void endpointsLeaving_areDroppedFromThePickerBeforeTheirSubchannelsShutDown(String policy) {
+    DiscoveryLoadBalancer lb = policy.equals("random") ? random() : balancer(sticky());
+    resolve(lb, A, B, C);
+    ready(A, B, C);
+    helper.calls.clear();
+
+    resolve(lb, A);
+
+    assertThat(helper.calls).containsExactly("picker READY", "shutdown " + B, "shutdown " + C);
+    helper.calls.clear();
+
+    resolve(lb);
+
+    assertThat(helper.calls).containsExactly("picker TRANSIENT_FAILURE", "shutdown " + A);
   }
 
   @Test

@@ -36,6 +36,10 @@ final class FakeHelper extends LoadBalancer.Helper {
             throw new AssertionError("uncaught in the synchronization context", e);
           });
   final List<FakeSubchannel> created = new CopyOnWriteArrayList<>();
+
+  /** Pickers handed to the channel and subchannels shut down, in the order the balancer did so. */
+  final List<String> calls = new CopyOnWriteArrayList<>();
+
   int stateUpdates;
   final RecordingLogger logger = new RecordingLogger();
   volatile ConnectivityState state;
@@ -44,7 +48,7 @@ final class FakeHelper extends LoadBalancer.Helper {
 
   @Override
   public FakeSubchannel createSubchannel(CreateSubchannelArgs args) {
-    FakeSubchannel s = new FakeSubchannel(args, syncContext);
+    FakeSubchannel s = new FakeSubchannel(args, this);
     created.add(s);
     return s;
   }
@@ -60,6 +64,7 @@ final class FakeHelper extends LoadBalancer.Helper {
     stateUpdates++;
     state = newState;
     picker = newPicker;
+    calls.add("picker " + newState);
   }
 
   @Override
@@ -170,14 +175,16 @@ final class FakeHelper extends LoadBalancer.Helper {
   /** A subchannel whose state the test sets. */
   static final class FakeSubchannel extends LoadBalancer.Subchannel {
     private final CreateSubchannelArgs args;
+    private final FakeHelper helper;
     private final SynchronizationContext syncContext;
     private SubchannelStateListener listener;
     volatile boolean shutdown;
     volatile int connectionRequests;
 
-    FakeSubchannel(CreateSubchannelArgs args, SynchronizationContext syncContext) {
+    FakeSubchannel(CreateSubchannelArgs args, FakeHelper helper) {
       this.args = args;
-      this.syncContext = syncContext;
+      this.helper = helper;
+      this.syncContext = helper.syncContext;
     }
 
     InetSocketAddress address() {
@@ -194,6 +201,7 @@ final class FakeHelper extends LoadBalancer.Helper {
     public void shutdown() {
       syncContext.throwIfNotInThisSynchronizationContext();
       shutdown = true;
+      helper.calls.add("shutdown " + address());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.discovery.k8s.internal;
 
-import dev.discovery.api.ResolutionError;
 import dev.discovery.api.Target;
 import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.Resolver;
@@ -30,11 +29,10 @@ public final class AutoResolverProvider implements ResolverProvider {
 
   @Override
   public Resolver newResolver(Target target, ResolverContext context) {
-    if (!(target instanceof KubernetesTarget st)) {
-      return Resolvers.failing(
-          ResolutionError.misconfigured(
-              "target " + target + " is not a Service name (expected: k8s:///<service>...)"));
-    }
+    return ServiceTargets.resolver(target, t -> choose(t, context));
+  }
+
+  private Resolver choose(KubernetesTarget st, ResolverContext context) {
     ResolverRegistry registry = context.registry();
     Optional<ResolverProvider> api = registry.provider(KubernetesTarget.K8S_API);
     boolean inCluster = context.environment().variable(IN_CLUSTER_VARIABLE).isPresent();

@@ -21,6 +21,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -102,7 +103,9 @@ final class DnsClient {
     return r.sendAsync(copy, executor)
         .handle(
             (response, error) -> {
-              if (error == null && response.getHeader().getFlag(Flags.TC)) {
+              if (error == null
+                  && response.getHeader().getFlag(Flags.TC)
+                  && !answerSectionWhole(response)) {
                 // dnsjava retries a truncated UDP answer over TCP: this one came over TCP.
                 return CompletableFuture.<Message>failedFuture(truncated(r.getAddress(), query));
               }
@@ -116,6 +119,25 @@ final class DnsClient {
               return ask(query, index + 1, e).toCompletableFuture();
             })
         .thenCompose(f -> f);
+  }
+
+  /**
+   * Whether a truncated answer still holds its whole answer section: servers cut from the end
+   * (additional, then authority, then answer: CoreDNS through miekg/dns {@code Msg.Truncate}), so a
+   * record kept after the answer section means none of it was cut. CoreDNS sets TC even when only
+   * additional records were left out (an SRV answer whose targets' addresses do not all fit); those
+   * answers are whole, and the missing addresses are asked for.
+   */
+  static boolean answerSectionWhole(Message response) {
+    if (!response.getSection(Section.AUTHORITY).isEmpty()) {
+      return true;
+    }
+    for (Record r : response.getSection(Section.ADDITIONAL)) {
+      if (!(r instanceof OPTRecord)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static DnsException truncated(InetSocketAddress server, Message query) {

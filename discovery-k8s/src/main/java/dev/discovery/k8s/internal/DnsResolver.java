@@ -258,7 +258,7 @@ public final class DnsResolver implements Resolver {
                   + " (expected: a Service "
                   + target.service()
                   + " in the namespace asked; check its name and namespace)"));
-      schedule(options.backoff().delayAfter(failures));
+      schedule(options.backoff().delayAfter(failures, options.random()));
       return;
     }
     failures = 0;
@@ -276,7 +276,7 @@ public final class DnsResolver implements Resolver {
   private void onFailure(ResolutionError error) {
     failures++;
     report(error);
-    schedule(options.backoff().delayAfter(failures));
+    schedule(options.backoff().delayAfter(failures, options.random()));
   }
 
   private void report(ResolutionError error) {

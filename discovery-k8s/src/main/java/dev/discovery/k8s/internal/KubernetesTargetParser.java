@@ -3,6 +3,7 @@ package dev.discovery.k8s.internal;
 import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.IpAddresses;
 import dev.discovery.spi.ServicePort;
+import dev.discovery.spi.UriTarget;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Locale;
@@ -30,13 +31,8 @@ public final class KubernetesTargetParser {
   public static final int MAX_NAME_LENGTH = 253;
 
   public static KubernetesTarget parse(String target) {
-    Objects.requireNonNull(target, "target");
-    int sep = target.indexOf("://");
-    if (sep <= 0) {
-      throw new IllegalArgumentException(
-          "target: \"" + target + "\" has no scheme (expected: " + SERVICE_FORM + ")");
-    }
-    String scheme = target.substring(0, sep).toLowerCase(Locale.ROOT);
+    String scheme = UriTarget.schemeOf(target);
+    int sep = scheme.length();
     if (!KubernetesTarget.SCHEMES.contains(scheme)) {
       throw new IllegalArgumentException(
           "scheme: \""

@@ -8,7 +8,6 @@ import dev.discovery.spi.Candidates;
 import dev.discovery.spi.Picker;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +29,8 @@ class DemoIT {
   }
 
   @Test
-  void demo_playsEveryStep_inUnder30Seconds_andExitsZero() {
+  void demo_playsEveryStep_andExitsZero() {
     assertThat(r.exit()).as("%s", r).isZero();
-    assertThat(r.elapsed()).as("%s", r).isLessThan(Duration.ofSeconds(30));
     assertThat(r.err()).as("stderr stays quiet: %s", r).isEmpty();
     List<String> headings = r.out().stream().filter(l -> l.startsWith("== ")).toList();
     assertThat(headings)

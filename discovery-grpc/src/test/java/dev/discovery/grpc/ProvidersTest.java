@@ -62,7 +62,7 @@ class ProvidersTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"k8s:///Web_Shop:grpc", "k8s://10.0.0.10/web.shop", "static:///web:80"})
+  @ValueSource(strings = {"k8s:///Web_Shop:grpc", "k8s://127.0.0.10/web.shop", "static:///web:80"})
   void aBadTarget_failsTheChannelBuild_withTheParsersMessage(String target) {
     Throwable parse = catchThrowable(() -> Target.parse(target));
     assertThat(parse).isInstanceOf(IllegalArgumentException.class);

@@ -8,6 +8,7 @@ import dev.discovery.spi.Picker;
 import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.PolicyInstance;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -75,17 +76,15 @@ public final class AffinityPolicy implements Policy {
 
       @Override
       public Picker<T> newPicker(Candidates<T> candidates) {
-        Candidates<T> a = candidates;
-        Integer[] indices = new Integer[a.size()];
-        Endpoint[] endpoints = new Endpoint[a.size()];
+        Integer[] indices = new Integer[candidates.size()];
+        Endpoint[] endpoints = new Endpoint[candidates.size()];
         for (int i = 0; i < indices.length; i++) {
           indices[i] = i;
-          endpoints[i] = a.endpoint(i);
+          endpoints[i] = candidates.endpoint(i);
         }
         Picker<Integer> picker =
-            inner.newPicker(
-                Candidates.of(java.util.List.of(indices), java.util.List.of(endpoints)));
-        return new AffinityPicker<>(a, indices, picker, table, ++generation);
+            inner.newPicker(Candidates.of(List.of(indices), List.of(endpoints)));
+        return new AffinityPicker<>(candidates, indices, picker, table, ++generation);
       }
     };
   }

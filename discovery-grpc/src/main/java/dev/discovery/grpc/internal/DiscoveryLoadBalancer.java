@@ -307,17 +307,18 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       return DiscoveryPicker.unkeyed(null, ready, none);
     }
     // A keyed policy without a table failed to build one: random meanwhile.
-    Policy factory = config.policy().keyed() ? Policies.random() : config.policy();
+    Policy policy = config.policy().keyed() ? Policies.random() : config.policy();
+    PolicyInstance<Slot> builder = policy == config.policy() ? instance : policy::newPicker;
     List<Slot> items = List.of(ready);
     Candidates<Slot> candidates = Candidates.of(items, endpointsOf(items));
     Picker<Slot> p;
     try {
-      p = config.policy().keyed() ? factory.newPicker(candidates) : instance.newPicker(candidates);
+      p = builder.newPicker(candidates);
     } catch (RuntimeException e) {
       logger.log(
           ChannelLogLevel.ERROR,
           "Policy {0} failed to build a picker over {1} READY endpoints ({2}); picking at random",
-          factory.name(),
+          policy.name(),
           ready.length,
           e);
       p = Policies.random().newPicker(candidates);

@@ -34,16 +34,16 @@ public class DiscoveryNameResolverProvider extends NameResolverProvider {
     this.scheme = Objects.requireNonNull(scheme, "scheme");
     this.priority = priority;
     this.discovery = discovery;
+    // grpc makes its providers when a channel builder first asks for its name resolver registry,
+    // before the channel looks up its default policy by name: so a discovery policy of your own is
+    // a gRPC policy by then, with no call of yours. (The load-balancer registry is another
+    // registry: no recursion.)
+    PolicyRegistration.registerInDefaultRegistry();
   }
 
   /** For {@link java.util.ServiceLoader}: {@code scheme} on the shared discovery. */
   protected DiscoveryNameResolverProvider(String scheme) {
     this(scheme, SERVICE_LOADER_PRIORITY, null);
-    // grpc makes these when a channel builder first asks for its name resolver registry, before
-    // the channel looks up its default policy by name: so a discovery policy of your own is a
-    // gRPC policy by then, with no call of yours. (The load-balancer registry is another registry:
-    // no recursion.)
-    PolicyRegistration.registerInDefaultRegistry();
   }
 
   @Override

@@ -12,10 +12,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Makes every {@link Policy} discovery-api finds a gRPC policy of its name.
  *
- * <p>The default registry cannot be filled from a provider's constructor ({@link
+ * <p>The default registry cannot be filled from a load-balancer provider's constructor ({@link
  * LoadBalancerRegistry#getDefaultRegistry()} instantiates the providers before it exists), so it is
- * filled on the first use of a discovery target or policy: before the channel looks up a policy by
- * name.
+ * filled when discovery's name resolver providers are made (grpc makes them when a channel builder
+ * first asks for its name resolver registry, before the channel looks up its default policy), and
+ * again when a channel resolves a discovery target or uses a discovery policy.
  */
 public final class PolicyRegistration {
   private static final Logger log = LoggerFactory.getLogger(PolicyRegistration.class);
@@ -24,7 +25,8 @@ public final class PolicyRegistration {
 
   /**
    * Registers the policies the default registry lacks. Cheap (a look-up per policy name), and
-   * called only when a channel is built or a balancer created.
+   * called only when a name resolver provider is made, a discovery target resolved or a discovery
+   * policy used.
    */
   public static void registerInDefaultRegistry() {
     register(LoadBalancerRegistry.getDefaultRegistry());

@@ -7,6 +7,9 @@
 module dev.discovery.k8s {
   requires transitive dev.discovery.api;
   requires org.dnsjava;
+  requires com.fasterxml.jackson.jr.ob;
+  requires org.snakeyaml.engine;
+  requires java.net.http;
 
   exports dev.discovery.k8s;
   // The CLI parses --dns-server with the target grammar's host:port parser; not a public API.

@@ -7,6 +7,7 @@ module dev.discovery.testkit {
   requires transitive dev.discovery.api;
   requires transitive dev.discovery.testkit.clock;
   requires org.dnsjava;
+  requires com.fasterxml.jackson.jr.ob;
   requires static org.junit.jupiter.api;
 
   exports dev.discovery.testkit;

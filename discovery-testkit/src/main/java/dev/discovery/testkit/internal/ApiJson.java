@@ -404,6 +404,33 @@ public final class ApiJson {
     return doc;
   }
 
+  /** A watch event: {@code {"type":"ADDED","object":{...}}}. */
+  public static Map<String, Object> watchEvent(String type, Map<String, Object> object) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("type", Objects.requireNonNull(type, "type"));
+    doc.put("object", Objects.requireNonNull(object, "object"));
+    return doc;
+  }
+
+  /**
+   * A BOOKMARK event's object: only {@code kind}, {@code apiVersion} and {@code
+   * metadata.resourceVersion}, with the annotation {@code k8s.io/initial-events-end: "true"} when
+   * it ends a streaming list's initial events.
+   */
+  public static Map<String, Object> bookmark(
+      String kind, long resourceVersion, boolean initialEventsEnd) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kind", kind);
+    doc.put("apiVersion", apiVersion(kind));
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("resourceVersion", Long.toString(resourceVersion));
+    if (initialEventsEnd) {
+      meta.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
+    }
+    doc.put("metadata", meta);
+    return doc;
+  }
+
   /** {@code doc} as compact JSON on one line. */
   public static String write(Map<String, Object> doc) {
     try {

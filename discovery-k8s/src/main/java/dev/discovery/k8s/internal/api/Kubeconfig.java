@@ -282,7 +282,8 @@ final class Kubeconfig {
       try {
         return Material.inline(
             dataField,
-            new String(Base64.getMimeDecoder().decode(data.strip()), StandardCharsets.UTF_8),
+            new String(
+                Base64.getDecoder().decode(data.replaceAll("\\s", "")), StandardCharsets.UTF_8),
             where);
       } catch (IllegalArgumentException e) {
         throw new ApiConfigException(
@@ -406,6 +407,8 @@ final class Kubeconfig {
   }
 
   private static String oneOf(Map<String, Entry> entries) {
-    return entries.isEmpty() ? "none defined" : "one of: " + String.join(", ", entries.keySet());
+    return entries.isEmpty()
+        ? "one of: (none defined)"
+        : "one of: " + String.join(", ", entries.keySet());
   }
 }

@@ -55,6 +55,19 @@ final class Pki {
   /** A leaf for {@code 127.0.0.1} and {@code localhost}, issued by {@code ca}. */
   static X509Certificate leaf(KeyPair keys, String cn, X509Certificate ca, PrivateKey caKey)
       throws Exception {
+    return leaf(
+        keys,
+        cn,
+        ca,
+        caKey,
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+        new GeneralName(GeneralName.dNSName, "localhost"));
+  }
+
+  /** A leaf for {@code names}, issued by {@code ca}. */
+  static X509Certificate leaf(
+      KeyPair keys, String cn, X509Certificate ca, PrivateKey caKey, GeneralName... names)
+      throws Exception {
     var b =
         new JcaX509v3CertificateBuilder(
             new X500Name(ca.getSubjectX500Principal().getName()),
@@ -63,14 +76,7 @@ final class Pki {
             to(),
             new X500Name("CN=" + cn),
             keys.getPublic());
-    b.addExtension(
-        Extension.subjectAlternativeName,
-        false,
-        new GeneralNames(
-            new GeneralName[] {
-              new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
-              new GeneralName(GeneralName.dNSName, "localhost")
-            }));
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
     return sign(b, caKey);
   }
 

@@ -59,6 +59,12 @@ final class ExecPlugin implements CredentialSource {
       args = List.copyOf(args);
       env = Map.copyOf(env);
     }
+
+    /** The command and where it is configured: never the environment (it may hold secrets). */
+    @Override
+    public String toString() {
+      return "exec " + command + " (" + where + ")";
+    }
   }
 
   /** A plugin's answer. */

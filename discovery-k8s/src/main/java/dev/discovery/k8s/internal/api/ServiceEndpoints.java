@@ -93,6 +93,17 @@ public final class ServiceEndpoints {
     if (ServiceObject.EXTERNAL_NAME.equals(service.type())) {
       return externalName(query, service, key);
     }
+    if (query.mode() == AccessMode.LOAD_BALANCER
+        && !ServiceObject.LOAD_BALANCER.equals(service.type())) {
+      return failed(
+          ResolutionError.misconfigured(
+              "Service "
+                  + key
+                  + ": type "
+                  + service.type()
+                  + " has no load balancer (expected: type LoadBalancer for the loadBalancer"
+                  + " access mode)"));
+    }
     Object selected = selectPort(service, query.port(), key);
     if (selected instanceof ResolutionError error) {
       return failed(error);
@@ -281,16 +292,6 @@ public final class ServiceEndpoints {
       String key,
       Source source,
       Instant resolvedAt) {
-    if (!ServiceObject.LOAD_BALANCER.equals(service.type())) {
-      return failed(
-          ResolutionError.misconfigured(
-              "Service "
-                  + key
-                  + ": type "
-                  + service.type()
-                  + " has no load balancer (expected: type LoadBalancer for the loadBalancer"
-                  + " access mode)"));
-    }
     EndpointSet.Builder b = EndpointSet.builder(ServiceKind.LOAD_BALANCER, source);
     Set<InetAddress> seen = new HashSet<>();
     TreeSet<String> hostnames = new TreeSet<>();

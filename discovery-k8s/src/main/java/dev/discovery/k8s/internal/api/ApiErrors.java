@@ -122,18 +122,21 @@ final class ApiErrors {
       case 403 ->
           error =
               ResolutionError.permissionDenied(
-                  "forbidden to "
-                      + request.describe()
-                      + " ("
-                      + answered
-                      + " from "
+                  RbacHint.forbidden(
+                              request.verb(),
+                              request.resource(),
+                              request.group(),
+                              request.namespace(),
+                              userIn(serverMessage))
+                          .summary()
+                      + "; "
                       + server
-                      + said
-                      + "); grant "
+                      + " answered "
+                      + answered
+                      + " to "
                       + access.credentialDescription()
-                      + " "
-                      + RbacHint.grant(request)
-                      + ", and bind it");
+                      + "; the rule as YAML: "
+                      + rule(request));
       case 404 ->
           error =
               ResolutionError.notFound(
@@ -186,6 +189,25 @@ final class ApiErrors {
       }
     }
     return new ApiFailure(error, code, retryAfter);
+  }
+
+  /** The user a 403's message names ({@code User "system:serviceaccount:shop:web" cannot ...}). */
+  static String userIn(String forbiddenMessage) {
+    int start = forbiddenMessage.indexOf("User \"");
+    if (start < 0) {
+      return null;
+    }
+    int end = forbiddenMessage.indexOf('"', start + 6);
+    return end > start + 6 ? forbiddenMessage.substring(start + 6, end) : null;
+  }
+
+  /** The rule, one line of flow YAML that pastes into a Role's {@code rules:}. */
+  static String rule(ApiRequest request) {
+    return "{apiGroups: [\""
+        + request.group()
+        + "\"], resources: [\""
+        + request.resource()
+        + "\"], verbs: [\"get\", \"list\", \"watch\"]}";
   }
 
   /**

@@ -118,7 +118,7 @@ public final class FakeApiServer implements AutoCloseable {
   private FakeApiServer(Builder b) {
     this.tls = b.plainHttp ? null : ApiTls.generate();
     this.authenticator = new ApiAuthenticator(b.token, b.clock);
-    this.cache = new WatchCache(b.cluster, b.historyWindow, b.clock);
+    this.cache = new WatchCache(b.cluster, b.historyWindow);
     ApiFaultState state = new ApiFaultState();
     this.faults = new ApiFaults(state, authenticator, cache, streams);
     int id = SERVERS.incrementAndGet();
@@ -325,8 +325,8 @@ public final class FakeApiServer implements AutoCloseable {
     }
 
     /**
-     * The clock for token grace periods, creation timestamps and the request log (default the
-     * system clock; a {@code FakeClock} lets tests pass a rotation's grace without waiting).
+     * The clock for token grace periods and the request log's times (default the system clock; a
+     * {@code FakeClock} lets tests pass a rotation's grace without waiting).
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");

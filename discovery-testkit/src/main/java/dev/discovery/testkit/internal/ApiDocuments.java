@@ -1,15 +1,11 @@
 package dev.discovery.testkit.internal;
 
-import com.fasterxml.jackson.jr.ob.JSON;
 import dev.discovery.testkit.ClusterObject;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.Namespace;
 import dev.discovery.testkit.Node;
 import dev.discovery.testkit.Pod;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,37 +23,13 @@ public final class ApiDocuments {
   private ApiDocuments() {}
 
   /** {@code document} as compact JSON. */
-  public static byte[] write(Map<String, ?> document) {
-    try {
-      return JSON.std.asBytes(document);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  public static byte[] write(Map<String, Object> document) {
+    return ApiJson.write(document).getBytes(StandardCharsets.UTF_8);
   }
 
   /** The object as the API serves it. */
   public static Map<String, Object> object(StoredObject stored) {
-    ClusterObject o = stored.object();
-    ApiResource r = stored.resource();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("kind", r.kind());
-    doc.put("apiVersion", r.apiVersion());
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("name", o.name());
-    if (o.namespace() != null) {
-      metadata.put("namespace", o.namespace());
-    }
-    metadata.put("uid", stored.uid());
-    metadata.put("resourceVersion", Long.toString(stored.resourceVersion()));
-    metadata.put(
-        "creationTimestamp",
-        DateTimeFormatter.ISO_INSTANT.format(stored.created().truncatedTo(ChronoUnit.SECONDS)));
-    Map<String, String> labels = labels(o);
-    if (!labels.isEmpty()) {
-      metadata.put("labels", labels);
-    }
-    doc.put("metadata", metadata);
-    return doc;
+    return ApiJson.toJson(stored.object(), stored.metadata());
   }
 
   /** The labels the object carries in the API. */
@@ -82,16 +54,11 @@ public final class ApiDocuments {
   /** A list of {@code resource} at {@code resourceVersion}. */
   public static Map<String, Object> list(
       ApiResource resource, long resourceVersion, List<StoredObject> items) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("kind", resource.kind() + "List");
-    doc.put("apiVersion", resource.apiVersion());
-    doc.put("metadata", Map.of("resourceVersion", Long.toString(resourceVersion)));
-    List<Object> out = new ArrayList<>();
+    List<Map<String, Object>> out = new ArrayList<>();
     for (StoredObject s : items) {
       out.add(object(s));
     }
-    doc.put("items", out);
-    return doc;
+    return ApiJson.list(resource.kind() + "List", resource.apiVersion(), resourceVersion, out);
   }
 
   /** A watch event. */
@@ -117,20 +84,15 @@ public final class ApiDocuments {
     return doc;
   }
 
-  /** A {@code Status} of failure. */
+  /** A {@code Status} of failure, with {@code details} (or none, when null). */
   public static Map<String, Object> status(
       int code, String reason, String message, Map<String, Object> details) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("kind", "Status");
-    doc.put("apiVersion", "v1");
-    doc.put("metadata", Map.of());
-    doc.put("status", "Failure");
-    doc.put("message", message);
-    doc.put("reason", reason);
+    Map<String, Object> doc = ApiJson.status(code, reason, message);
     if (details != null) {
+      doc.remove("code");
       doc.put("details", details);
+      doc.put("code", code);
     }
-    doc.put("code", code);
     return doc;
   }
 

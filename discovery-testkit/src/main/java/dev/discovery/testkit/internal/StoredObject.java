@@ -1,22 +1,24 @@
 package dev.discovery.testkit.internal;
 
 import dev.discovery.testkit.ClusterObject;
-import java.time.Instant;
+import dev.discovery.testkit.ObjectMetadata;
 
 /**
- * An object as the fake API server stores it: the object and the metadata the cluster does not
- * keep.
+ * An object as the fake API server's watch cache holds it: the object and its metadata.
  *
  * @param object the object
- * @param resourceVersion the cluster's resource version when it last changed (or was deleted)
- * @param uid its {@code metadata.uid}, the same for its whole life, new when it is made again
- * @param created its {@code metadata.creationTimestamp}
+ * @param metadata its uid, creation time and the resource version of its last change (of its
+ *     deletion, for a deleted object)
  */
-public record StoredObject(
-    ClusterObject object, long resourceVersion, String uid, Instant created) {
+public record StoredObject(ClusterObject object, ObjectMetadata metadata) {
 
   /** The resource it belongs to. */
   public ApiResource resource() {
     return ApiResource.of(object);
+  }
+
+  /** The resource version of its last change. */
+  public long resourceVersion() {
+    return metadata.resourceVersion();
   }
 }

@@ -5,15 +5,12 @@ import dev.discovery.testkit.ClusterEvent;
 import dev.discovery.testkit.ClusterObject;
 import dev.discovery.testkit.ClusterSnapshot;
 import dev.discovery.testkit.FakeCluster;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -62,7 +59,6 @@ public final class WatchCache implements AutoCloseable {
   /** What a list returns: the objects and the resource version they reflect. */
   public record Listing(long resourceVersion, List<StoredObject> items) {}
 
-  private final Clock clock;
   private final int window;
   private final Object lock = new Object();
   private final Map<ApiResource, TreeMap<String, StoredObject>> current =
@@ -79,11 +75,9 @@ public final class WatchCache implements AutoCloseable {
    * Follows {@code cluster} from now on.
    *
    * @param window the most changes the history holds
-   * @param clock gives creation timestamps
    */
-  public WatchCache(FakeCluster cluster, int window, Clock clock) {
+  public WatchCache(FakeCluster cluster, int window) {
     this.window = window;
-    this.clock = clock;
     for (ApiResource r : ApiResource.values()) {
       current.put(r, new TreeMap<>());
     }
@@ -99,7 +93,11 @@ public final class WatchCache implements AutoCloseable {
               snapshot.pods(),
               snapshot.endpointSlices())
           .flatMap(List::stream)
-          .forEach(o -> put(o, resourceVersion, null));
+          .forEach(
+              o ->
+                  current
+                      .get(ApiResource.of(o))
+                      .put(o.id(), new StoredObject(o, snapshot.metadata(o))));
     }
   }
 
@@ -112,17 +110,11 @@ public final class WatchCache implements AutoCloseable {
       for (ClusterEvent.Change c : event.changes()) {
         ClusterObject o = c.object();
         TreeMap<String, StoredObject> objects = current.get(ApiResource.of(o));
-        StoredObject previous = objects.get(o.id());
-        StoredObject stored;
-        if (c.type() == ClusterEvent.Type.DELETED) {
-          objects.remove(o.id());
-          stored =
-              previous == null
-                  ? stored(o, resourceVersion, null)
-                  : new StoredObject(o, resourceVersion, previous.uid(), previous.created());
-        } else {
-          stored = put(o, resourceVersion, previous);
-        }
+        StoredObject stored = new StoredObject(o, c.metadata());
+        StoredObject previous =
+            c.type() == ClusterEvent.Type.DELETED
+                ? objects.remove(o.id())
+                : objects.put(o.id(), stored);
         Change change = new Change(c.type(), stored, previous);
         history.addLast(change);
         for (Watch w : watches) {
@@ -133,21 +125,6 @@ public final class WatchCache implements AutoCloseable {
         horizon = Math.max(horizon, history.removeFirst().object().resourceVersion());
       }
     }
-  }
-
-  private StoredObject put(ClusterObject o, long rv, StoredObject previous) {
-    StoredObject stored = stored(o, rv, previous);
-    current.get(ApiResource.of(o)).put(o.id(), stored);
-    return stored;
-  }
-
-  private StoredObject stored(ClusterObject o, long rv, StoredObject previous) {
-    if (previous != null) {
-      return new StoredObject(o, rv, previous.uid(), previous.created());
-    }
-    String identity = o.kind() + "/" + o.id() + "@" + rv;
-    String uid = UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
-    return new StoredObject(o, rv, uid, clock.instant());
   }
 
   /** The resource version of the latest change the cache has seen. */
@@ -220,7 +197,7 @@ public final class WatchCache implements AutoCloseable {
     return () -> watches.remove(w);
   }
 
-  /** Gives each watch on {@code sink} a bookmark at the current version, after its events. */
+  /** Gives {@code sink} a bookmark at the current version, after the events it has been given. */
   public void bookmark(Sink sink) {
     synchronized (lock) {
       sink.bookmark(resourceVersion, false);

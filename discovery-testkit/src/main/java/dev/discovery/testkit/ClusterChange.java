@@ -5,6 +5,10 @@ import dev.discovery.testkit.internal.EndpointSliceController;
 import dev.discovery.testkit.internal.NodePortAllocator;
 import dev.discovery.testkit.internal.Validation;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -13,6 +17,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -34,6 +39,7 @@ final class ClusterChange implements ClusterMutations {
   private final TreeMap<String, Node> nodes;
   private final TreeMap<String, Pod> pods;
   private final TreeMap<String, Service> services;
+  private final Clock clock;
 
   /** The new snapshot and the event that tells it. */
   record Committed(ClusterSnapshot snapshot, ClusterEvent event) {}
@@ -46,11 +52,13 @@ final class ClusterChange implements ClusterMutations {
       EndpointSliceController controller,
       AddressAllocator addresses,
       NodePortAllocator nodePorts,
-      LongSupplier sliceNumbers) {
+      LongSupplier sliceNumbers,
+      Clock clock) {
     this.base = base;
     this.controller = controller;
     this.nodePorts = nodePorts;
     this.sliceNumbers = sliceNumbers;
+    this.clock = clock;
     this.ledger = addresses.ledger();
     this.namespaces = new TreeMap<>(base.namespaceMap());
     this.nodes = new TreeMap<>(base.nodeMap());
@@ -367,11 +375,12 @@ final class ClusterChange implements ClusterMutations {
     }
     List<ClusterEvent.Change> changes = new ArrayList<>();
     List<ClusterEvent.Change> deletions = new ArrayList<>();
-    diff(base.namespaceMap(), namespaces, changes, deletions);
-    diff(base.nodeMap(), nodes, changes, deletions);
-    diff(base.serviceMap(), services, changes, deletions);
-    diff(base.podMap(), pods, changes, deletions);
-    diff(base.sliceMap(), slices, changes, deletions);
+    Stamp stamp = new Stamp(rv, new HashMap<>(base.metadataMap()));
+    diff(base.namespaceMap(), namespaces, stamp, changes, deletions);
+    diff(base.nodeMap(), nodes, stamp, changes, deletions);
+    diff(base.serviceMap(), services, stamp, changes, deletions);
+    diff(base.podMap(), pods, stamp, changes, deletions);
+    diff(base.sliceMap(), slices, stamp, changes, deletions);
     if (changes.isEmpty() && deletions.isEmpty()) {
       return null;
     }
@@ -379,8 +388,50 @@ final class ClusterChange implements ClusterMutations {
       changes.add(deletions.get(i));
     }
     return new Committed(
-        new ClusterSnapshot(rv, base.zone(), namespaces, nodes, pods, services, slices),
+        new ClusterSnapshot(
+            rv, base.zone(), namespaces, nodes, pods, services, slices, stamp.metadata),
         new ClusterEvent(rv, changes));
+  }
+
+  /**
+   * The metadata of one commit's objects: a created object gets a uid and a creation time, a
+   * modified one keeps them, both get the commit's resource version.
+   */
+  private final class Stamp {
+    final long resourceVersion;
+    final Map<String, ObjectMetadata> metadata;
+    private Instant now;
+
+    Stamp(long resourceVersion, Map<String, ObjectMetadata> metadata) {
+      this.resourceVersion = resourceVersion;
+      this.metadata = metadata;
+    }
+
+    ObjectMetadata created(ClusterObject o) {
+      if (now == null) {
+        now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      }
+      String name = o.kind() + "/" + o.id() + "/" + resourceVersion;
+      ObjectMetadata m =
+          new ObjectMetadata(
+              UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString(),
+              resourceVersion,
+              now);
+      metadata.put(ClusterSnapshot.metadataKey(o), m);
+      return m;
+    }
+
+    ObjectMetadata modified(ClusterObject o) {
+      ObjectMetadata old = metadata.get(ClusterSnapshot.metadataKey(o));
+      ObjectMetadata m = new ObjectMetadata(old.uid(), resourceVersion, old.creationTimestamp());
+      metadata.put(ClusterSnapshot.metadataKey(o), m);
+      return m;
+    }
+
+    ObjectMetadata deleted(ClusterObject o) {
+      ObjectMetadata old = metadata.remove(ClusterSnapshot.metadataKey(o));
+      return new ObjectMetadata(old.uid(), resourceVersion, old.creationTimestamp());
+    }
   }
 
   private String sliceName(String service) {
@@ -399,20 +450,23 @@ final class ClusterChange implements ClusterMutations {
   private static <V extends ClusterObject> void diff(
       Map<String, V> before,
       Map<String, V> after,
+      Stamp stamp,
       List<ClusterEvent.Change> changes,
       List<ClusterEvent.Change> deletions) {
     for (Map.Entry<String, V> e : after.entrySet()) {
       V old = before.get(e.getKey());
+      V now = e.getValue();
       if (old == null) {
-        changes.add(new ClusterEvent.Change(ClusterEvent.Type.ADDED, e.getValue()));
-      } else if (!old.equals(e.getValue())) {
-        changes.add(new ClusterEvent.Change(ClusterEvent.Type.MODIFIED, e.getValue()));
+        changes.add(new ClusterEvent.Change(ClusterEvent.Type.ADDED, now, stamp.created(now)));
+      } else if (!old.equals(now)) {
+        changes.add(new ClusterEvent.Change(ClusterEvent.Type.MODIFIED, now, stamp.modified(now)));
       }
     }
     List<ClusterEvent.Change> deleted = new ArrayList<>();
     for (Map.Entry<String, V> e : before.entrySet()) {
       if (!after.containsKey(e.getKey())) {
-        deleted.add(new ClusterEvent.Change(ClusterEvent.Type.DELETED, e.getValue()));
+        V gone = e.getValue();
+        deleted.add(new ClusterEvent.Change(ClusterEvent.Type.DELETED, gone, stamp.deleted(gone)));
       }
     }
     // Reversed again when appended, so deletions of one kind keep name order.

@@ -32,11 +32,15 @@ public record ClusterEvent(long resourceVersion, List<Change> changes) {
    *
    * @param type what happened
    * @param object the object after the change, or as it was last for {@link Type#DELETED}
+   * @param metadata the object's metadata after the change; for {@link Type#DELETED} its uid and
+   *     creation time with the resource version of the deletion, as the API server's watch reports
+   *     a deleted object
    */
-  public record Change(Type type, ClusterObject object) {
+  public record Change(Type type, ClusterObject object, ObjectMetadata metadata) {
     public Change {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(object, "object");
+      Objects.requireNonNull(metadata, "metadata");
     }
   }
 

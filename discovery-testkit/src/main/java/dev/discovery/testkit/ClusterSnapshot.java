@@ -3,6 +3,7 @@ package dev.discovery.testkit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -21,6 +22,7 @@ public final class ClusterSnapshot {
   private final NavigableMap<String, Pod> pods;
   private final NavigableMap<String, Service> services;
   private final NavigableMap<String, EndpointSlice> slices;
+  private final Map<String, ObjectMetadata> metadata;
 
   ClusterSnapshot(
       long resourceVersion,
@@ -29,7 +31,8 @@ public final class ClusterSnapshot {
       TreeMap<String, Node> nodes,
       TreeMap<String, Pod> pods,
       TreeMap<String, Service> services,
-      TreeMap<String, EndpointSlice> slices) {
+      TreeMap<String, EndpointSlice> slices,
+      Map<String, ObjectMetadata> metadata) {
     // The maps are handed over: the caller never touches them again.
     this.resourceVersion = resourceVersion;
     this.zone = zone;
@@ -38,6 +41,7 @@ public final class ClusterSnapshot {
     this.pods = Collections.unmodifiableNavigableMap(pods);
     this.services = Collections.unmodifiableNavigableMap(services);
     this.slices = Collections.unmodifiableNavigableMap(slices);
+    this.metadata = Collections.unmodifiableMap(metadata);
   }
 
   /** The cluster's resource version: it grows by one with every change. */
@@ -111,6 +115,27 @@ public final class ClusterSnapshot {
     return List.copyOf(out);
   }
 
+  /**
+   * The metadata of the object of {@code object}'s kind and id in this snapshot: its uid, the
+   * resource version that last modified it, its creation time.
+   *
+   * @throws IllegalArgumentException if this snapshot holds no such object
+   */
+  public ObjectMetadata metadata(ClusterObject object) {
+    ObjectMetadata m = metadata.get(metadataKey(object));
+    if (m == null) {
+      throw new IllegalArgumentException(
+          "object: "
+              + object.kind()
+              + " "
+              + object.id()
+              + " (expected: an object of the snapshot at resource version "
+              + resourceVersion
+              + ")");
+    }
+    return m;
+  }
+
   /** The pods Service {@code namespace/service} selects (none without a selector). */
   public List<Pod> selectedPods(String namespace, String service) {
     Service s = services.get(key(namespace, service));
@@ -140,6 +165,15 @@ public final class ClusterSnapshot {
 
   NavigableMap<String, EndpointSlice> sliceMap() {
     return slices;
+  }
+
+  Map<String, ObjectMetadata> metadataMap() {
+    return metadata;
+  }
+
+  /** The metadata key of an object: its kind and id. */
+  static String metadataKey(ClusterObject o) {
+    return o.kind() + ":" + o.id();
   }
 
   static String key(String namespace, String name) {

@@ -7,6 +7,7 @@ import dev.discovery.testkit.internal.EndpointSliceController;
 import dev.discovery.testkit.internal.NodePortAllocator;
 import dev.discovery.testkit.internal.Validation;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,6 +57,7 @@ public final class FakeCluster implements ClusterMutations {
   private final String zone;
   private final int maxEndpointsPerSlice;
   private final EndpointSliceController controller;
+  private final Clock clock;
   private final NodePortAllocator nodePorts;
   private final ClusterEventDelivery events = new ClusterEventDelivery();
 
@@ -68,6 +70,7 @@ public final class FakeCluster implements ClusterMutations {
   private FakeCluster(Builder b) {
     this.zone = b.zone;
     this.maxEndpointsPerSlice = b.maxEndpointsPerSlice;
+    this.clock = b.clock;
     this.controller = new EndpointSliceController(maxEndpointsPerSlice);
     this.nodePorts = new NodePortAllocator(b.nodePortMin, b.nodePortMax);
     this.addresses =
@@ -80,7 +83,8 @@ public final class FakeCluster implements ClusterMutations {
             new TreeMap<>(),
             new TreeMap<>(),
             new TreeMap<>(),
-            new TreeMap<>());
+            new TreeMap<>(),
+            Map.of());
   }
 
   /** An empty cluster with zone {@code cluster.local} and the default address pools. */
@@ -111,6 +115,16 @@ public final class FakeCluster implements ClusterMutations {
   /** The current resource version (0 for a cluster never changed). */
   public long resourceVersion() {
     return current.resourceVersion();
+  }
+
+  /**
+   * The current metadata of the object of {@code object}'s kind and id.
+   *
+   * @throws IllegalArgumentException if the cluster holds no such object
+   * @see ClusterSnapshot#metadata(ClusterObject)
+   */
+  public ObjectMetadata metadata(ClusterObject object) {
+    return current.metadata(object);
   }
 
   /** Every namespace. */
@@ -277,7 +291,8 @@ public final class FakeCluster implements ClusterMutations {
       mutating = true;
       try {
         ClusterChange change =
-            new ClusterChange(current, controller, addresses, nodePorts, () -> ++sliceSequence);
+            new ClusterChange(
+                current, controller, addresses, nodePorts, () -> ++sliceSequence, clock);
         result = mutation.apply(change);
         ClusterChange.Committed committed = change.commit();
         if (committed != null) {
@@ -307,6 +322,7 @@ public final class FakeCluster implements ClusterMutations {
     private InetAddress firstServiceIp = Validation.ip("first service ip", "127.1.0.1");
     private InetAddress firstNodeIp = Validation.ip("first node ip", "127.2.0.1");
     private InetAddress firstIngressIp = Validation.ip("first ingress ip", "127.3.0.1");
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -360,6 +376,15 @@ public final class FakeCluster implements ClusterMutations {
     /** The first load balancer ingress IP handed out (default {@code 127.3.0.1}). */
     public Builder firstIngressIp(String ip) {
       this.firstIngressIp = Validation.ip("first ingress ip", ip);
+      return this;
+    }
+
+    /**
+     * The clock of the objects' {@code creationTimestamp} (default the system clock in UTC), read
+     * once per change and truncated to seconds.
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -1,0 +1,21 @@
+package dev.discovery.testkit;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * What the API server writes in an object's {@code metadata} besides its name, namespace and
+ * labels, as a {@link FakeCluster} keeps it for each object it holds.
+ *
+ * @param uid stable for the object's life; a deleted and re-created object gets a new one.
+ *     Deterministic: the same history of changes gives the same uids.
+ * @param resourceVersion the cluster resource version of the change that last modified the object
+ * @param creationTimestamp when the object was created, from the cluster's clock, in whole seconds
+ * @since 0.1
+ */
+public record ObjectMetadata(String uid, long resourceVersion, Instant creationTimestamp) {
+  public ObjectMetadata {
+    Objects.requireNonNull(uid, "uid");
+    Objects.requireNonNull(creationTimestamp, "creationTimestamp");
+  }
+}

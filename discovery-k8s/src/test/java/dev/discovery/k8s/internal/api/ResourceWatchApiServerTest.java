@@ -223,8 +223,4 @@ class ResourceWatchApiServerTest {
       }
     };
   }
-
-  static Map<String, Object> none() {
-    return Map.of();
-  }
 }

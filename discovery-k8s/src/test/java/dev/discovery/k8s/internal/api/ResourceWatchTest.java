@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.SortedMap;
 import java.util.random.RandomGenerator;
@@ -549,9 +548,5 @@ class ResourceWatchTest {
     public int nextInt(int bound) {
       return (int) (fraction * bound);
     }
-  }
-
-  static Optional<String> none() {
-    return Optional.empty();
   }
 }

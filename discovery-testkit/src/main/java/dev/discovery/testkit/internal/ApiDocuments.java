@@ -1,0 +1,170 @@
+package dev.discovery.testkit.internal;
+
+import dev.discovery.testkit.ClusterObject;
+import dev.discovery.testkit.EndpointSlice;
+import dev.discovery.testkit.Namespace;
+import dev.discovery.testkit.Node;
+import dev.discovery.testkit.Pod;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The JSON documents a fake API server writes: objects, lists, watch events, {@code Status} objects
+ * and discovery documents, shaped as the Kubernetes API server writes them.
+ */
+public final class ApiDocuments {
+  /** The version {@code /version} reports. */
+  public static final String KUBERNETES_VERSION = "v1.31.0";
+
+  private ApiDocuments() {}
+
+  /** {@code document} as compact JSON. */
+  public static byte[] write(Map<String, Object> document) {
+    return ApiJson.write(document).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The object as the API serves it. */
+  public static Map<String, Object> object(StoredObject stored) {
+    return ApiJson.toJson(stored.object(), stored.metadata());
+  }
+
+  /** The labels the object carries in the API. */
+  public static Map<String, String> labels(ClusterObject o) {
+    Map<String, String> labels = new TreeMap<>();
+    if (o instanceof Pod p) {
+      labels.putAll(p.labels());
+    } else if (o instanceof Node n) {
+      labels.putAll(n.labels());
+      labels.put("kubernetes.io/hostname", n.name());
+      if (n.zone() != null) {
+        labels.put("topology.kubernetes.io/zone", n.zone());
+      }
+    } else if (o instanceof EndpointSlice s) {
+      labels.putAll(s.labels());
+    } else if (o instanceof Namespace ns) {
+      labels.put("kubernetes.io/metadata.name", ns.name());
+    }
+    return labels;
+  }
+
+  /** A list of {@code resource} at {@code resourceVersion}. */
+  public static Map<String, Object> list(
+      ApiResource resource, long resourceVersion, List<StoredObject> items) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (StoredObject s : items) {
+      out.add(object(s));
+    }
+    return ApiJson.list(resource.kind() + "List", resource.apiVersion(), resourceVersion, out);
+  }
+
+  /** A watch event. */
+  public static Map<String, Object> event(String type, Map<String, Object> object) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("type", type);
+    doc.put("object", object);
+    return doc;
+  }
+
+  /** A BOOKMARK's object: the kind with only {@code metadata.resourceVersion}. */
+  public static Map<String, Object> bookmark(
+      ApiResource resource, long resourceVersion, boolean initialEventsEnd) {
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    metadata.put("resourceVersion", Long.toString(resourceVersion));
+    if (initialEventsEnd) {
+      metadata.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kind", resource.kind());
+    doc.put("apiVersion", resource.apiVersion());
+    doc.put("metadata", metadata);
+    return doc;
+  }
+
+  /** A {@code Status} of failure, with {@code details} (or none, when null). */
+  public static Map<String, Object> status(
+      int code, String reason, String message, Map<String, Object> details) {
+    Map<String, Object> doc = ApiJson.status(code, reason, message);
+    if (details != null) {
+      doc.remove("code");
+      doc.put("details", details);
+      doc.put("code", code);
+    }
+    return doc;
+  }
+
+  /** {@code /version}. */
+  public static Map<String, Object> version() {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("major", "1");
+    doc.put("minor", "31");
+    doc.put("gitVersion", KUBERNETES_VERSION);
+    doc.put("gitCommit", "0000000000000000000000000000000000000000");
+    doc.put("gitTreeState", "clean");
+    doc.put("buildDate", "2024-08-13T00:00:00Z");
+    doc.put("goVersion", "go1.22.5");
+    doc.put("compiler", "gc");
+    doc.put("platform", "linux/amd64");
+    return doc;
+  }
+
+  /** {@code /api}: the core group's versions. */
+  public static Map<String, Object> apiVersions(String serverAddress) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kind", "APIVersions");
+    doc.put("versions", List.of("v1"));
+    doc.put(
+        "serverAddressByClientCIDRs",
+        List.of(Map.of("clientCIDR", "0.0.0.0/0", "serverAddress", serverAddress)));
+    return doc;
+  }
+
+  /** {@code /apis}: the named groups. */
+  public static Map<String, Object> apiGroupList() {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kind", "APIGroupList");
+    doc.put("apiVersion", "v1");
+    doc.put("groups", List.of(apiGroup("discovery.k8s.io")));
+    return doc;
+  }
+
+  /** {@code /apis/<group>}. */
+  public static Map<String, Object> apiGroup(String group) {
+    Map<String, Object> version = new LinkedHashMap<>();
+    version.put("groupVersion", group + "/v1");
+    version.put("version", "v1");
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kind", "APIGroup");
+    doc.put("apiVersion", "v1");
+    doc.put("name", group);
+    doc.put("versions", List.of(version));
+    doc.put("preferredVersion", version);
+    return doc;
+  }
+
+  /** {@code /api/v1} or {@code /apis/<group>/v1}: the resources served there. */
+  public static Map<String, Object> apiResourceList(String groupVersion, List<ApiResource> served) {
+    List<Object> resources = new ArrayList<>();
+    for (ApiResource r : served) {
+      Map<String, Object> resource = new LinkedHashMap<>();
+      resource.put("name", r.plural());
+      resource.put("singularName", r.singular());
+      resource.put("namespaced", r.namespaced());
+      resource.put("kind", r.kind());
+      resource.put("verbs", ApiResource.VERBS);
+      if (!r.shortNames().isEmpty()) {
+        resource.put("shortNames", r.shortNames());
+      }
+      resources.add(resource);
+    }
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("kind", "APIResourceList");
+    doc.put("apiVersion", "v1");
+    doc.put("groupVersion", groupVersion);
+    doc.put("resources", resources);
+    return doc;
+  }
+}

@@ -118,11 +118,12 @@ class ClientJavaInformerTest {
 
   @Test
   void expiredHistory_asAnHttpStatus_makesTheInformerRelist_andCatchUp() {
-    server.faults().expiredAs(ExpiredStyle.HTTP_STATUS).expireHistory();
+    server.faults().stallWatches(); // the informer misses the next change...
     cluster.scale("shop", "web", 6);
-    server.faults().dropWatches(); // the informer resumes from a version the server forgot: 410
+    server.faults().expiredAs(ExpiredStyle.HTTP_STATUS).expireHistory(); // ...which is forgotten
+    server.faults().dropWatches().releaseWatches(); // it resumes from a forgotten version: 410
 
-    await().atMost(BOUND).until(() -> server.requests().count("list", "endpointslices") == 2);
+    awaitLists(2);
     awaitCacheEqualsCluster();
     assertThat(server.requests().matching(r -> r.verb().equals("watch") && r.status() == 410))
         .isNotEmpty();
@@ -134,7 +135,7 @@ class ClientJavaInformerTest {
     server.faults().expireOpenWatches();
     cluster.scale("shop", "web", 2);
 
-    await().atMost(BOUND).until(() -> server.requests().count("list", "endpointslices") == 2);
+    awaitLists(2);
     awaitCacheEqualsCluster();
   }
 
@@ -180,6 +181,16 @@ class ClientJavaInformerTest {
                         .collect(Collectors.toCollection(TreeSet::new)),
                 (a, b) -> a,
                 TreeMap::new));
+  }
+
+  private void awaitLists(long lists) {
+    await()
+        .atMost(BOUND)
+        .untilAsserted(
+            () ->
+                assertThat(server.requests().count("list", "endpointslices"))
+                    .as("lists in %s", server.requests())
+                    .isEqualTo(lists));
   }
 
   private void awaitCacheEqualsCluster() {

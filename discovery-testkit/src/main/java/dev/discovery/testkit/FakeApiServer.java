@@ -242,8 +242,8 @@ public final class FakeApiServer implements AutoCloseable {
     ApiTls.Issued issued = requireTls().issue(user, groupList, format.rsa());
     String key =
         switch (format) {
-          case PKCS8_EC, PKCS8_RSA -> ApiTls.pkcs8Pem(issued.key());
-          case PKCS1_RSA, SEC1_EC -> ApiTls.traditionalPem(issued.key());
+          case PKCS8_EC, PKCS8_RSA -> ApiTls.pkcs8Pem(issued.keys().getPrivate());
+          case PKCS1_RSA, SEC1_EC -> ApiTls.traditionalPem(issued.keys());
         };
     return new ClientCertificate(user, groupList, ApiTls.pem(issued.certificate()), key, format);
   }

@@ -39,6 +39,7 @@ final class ClusterChange implements ClusterMutations {
   private final TreeMap<String, Node> nodes;
   private final TreeMap<String, Pod> pods;
   private final TreeMap<String, Service> services;
+  private final TreeMap<String, EndpointSlice> handMadeSlices;
   private final Clock clock;
 
   /** The new snapshot and the event that tells it. */
@@ -64,6 +65,14 @@ final class ClusterChange implements ClusterMutations {
     this.nodes = new TreeMap<>(base.nodeMap());
     this.pods = new TreeMap<>(base.podMap());
     this.services = new TreeMap<>(base.serviceMap());
+    this.handMadeSlices = new TreeMap<>();
+    base.sliceMap()
+        .forEach(
+            (k, v) -> {
+              if (!v.managedByController()) {
+                handMadeSlices.put(k, v);
+              }
+            });
     nodes.values().forEach(n -> ledger.own(n.addresses(), Validation.owner(n)));
     pods.values().forEach(p -> ledger.own(p.ips(), Validation.owner(p)));
     services.values().forEach(s -> ledger.own(serviceIps(s), Validation.owner(s)));
@@ -85,7 +94,7 @@ final class ClusterChange implements ClusterMutations {
             node.addresses(), previous == null ? null : previous.addresses(), ledger::nextNodeIp);
     String owner = Validation.owner(node);
     ledger.checkFree(addresses, owner, owner + " addresses");
-    Node stored = new Node(node.name(), addresses, node.zone(), node.labels());
+    Node stored = new Node(node.name(), addresses, node.zone(), node.labels(), node.ready());
     if (previous != null) {
       ledger.disown(previous.addresses());
     }
@@ -174,21 +183,7 @@ final class ClusterChange implements ClusterMutations {
     List<InetAddress> ingressIpList =
         ingress.stream().map(LoadBalancerIngress::ip).filter(Objects::nonNull).toList();
     ledger.checkFree(ingressIpList, owner, owner + " load balancer ingress ip");
-    Service stored =
-        new Service(
-            service.namespace(),
-            service.name(),
-            service.type(),
-            service.headless(),
-            clusterIps,
-            service.ipFamilies(),
-            service.selector(),
-            ports,
-            service.externalName(),
-            service.publishNotReadyAddresses(),
-            service.sessionAffinity(),
-            service.sessionAffinityTimeout(),
-            ingress);
+    Service stored = service.withAllocations(clusterIps, ports, ingress);
     createNamespace(service.namespace());
     if (previous != null) {
       ledger.disown(serviceIps(previous));
@@ -199,12 +194,77 @@ final class ClusterChange implements ClusterMutations {
   }
 
   @Override
+  public EndpointSlice apply(EndpointSlice slice) {
+    Objects.requireNonNull(slice, "slice");
+    String owner = Validation.owner(slice);
+    Validation.dns1123Label(owner + " namespace", slice.namespace());
+    Validation.dns1123Subdomain(owner + " name", slice.name());
+    if (slice.managedByController()) {
+      throw Validation.invalid(
+          owner + " managedBy",
+          Validation.quote(slice.managedBy()),
+          "another manager than "
+              + EndpointSlice.CONTROLLER
+              + "; the controller derives its own slices");
+    }
+    String key = ClusterSnapshot.key(slice.namespace(), slice.name());
+    EndpointSlice derived = base.sliceMap().get(key);
+    if (derived != null && derived.managedByController()) {
+      throw Validation.invalid(
+          owner,
+          "a slice the controller derived for service " + derived.serviceName(),
+          "a name no slice of " + EndpointSlice.CONTROLLER + " has");
+    }
+    EndpointSlice previous = handMadeSlices.get(key);
+    long rv = base.resourceVersion() + 1;
+    if (previous != null
+        && previous.equals(slice.withResourceVersion(previous.resourceVersion()))) {
+      rv = previous.resourceVersion();
+    }
+    EndpointSlice stored = slice.withResourceVersion(rv);
+    createNamespace(slice.namespace());
+    handMadeSlices.put(key, stored);
+    return stored;
+  }
+
+  @Override
+  public void deleteEndpointSlice(String namespace, String name) {
+    Objects.requireNonNull(namespace, "namespace");
+    Objects.requireNonNull(name, "name");
+    String key = ClusterSnapshot.key(namespace, name);
+    EndpointSlice derived = base.sliceMap().get(key);
+    if (derived != null && derived.managedByController()) {
+      throw Validation.invalid(
+          "endpointslice " + key,
+          "managed by " + EndpointSlice.CONTROLLER,
+          "a hand-made slice; the controller's slices go with their Service or its selector");
+    }
+    if (handMadeSlices.remove(key) == null) {
+      throw missing(
+          "endpointslice", key, ClusterSnapshot.inNamespace(handMadeSlices, namespace).keySet());
+    }
+  }
+
+  @Override
+  public Node setNodeReady(String name, boolean ready) {
+    Objects.requireNonNull(name, "name");
+    Node node = nodes.get(name);
+    if (node == null) {
+      throw missing("node", name, nodes.keySet());
+    }
+    Node stored = node.toBuilder().ready(ready).build();
+    nodes.put(name, stored);
+    return stored;
+  }
+
+  @Override
   public void deleteNamespace(String name) {
     if (namespaces.remove(name) == null) {
       throw missing("namespace", name, namespaces.keySet());
     }
     removeAll(ClusterSnapshot.inNamespace(pods, name), p -> ledger.disown(p.ips()));
     removeAll(ClusterSnapshot.inNamespace(services, name), s -> ledger.disown(serviceIps(s)));
+    ClusterSnapshot.inNamespace(handMadeSlices, name).clear();
   }
 
   private <V> void removeAll(NavigableMap<String, V> view, Consumer<V> onRemove) {
@@ -353,26 +413,6 @@ final class ClusterChange implements ClusterMutations {
   /** Re-derives the EndpointSlices; the new snapshot and its event, or null if nothing changed. */
   Committed commit() {
     long rv = base.resourceVersion() + 1;
-    TreeMap<String, EndpointSlice> slices = new TreeMap<>();
-    Map<String, List<EndpointSlice>> existing = new HashMap<>();
-    for (EndpointSlice s : base.sliceMap().values()) {
-      existing
-          .computeIfAbsent(
-              ClusterSnapshot.key(s.namespace(), s.serviceName()), k -> new ArrayList<>())
-          .add(s);
-    }
-    for (Service service : services.values()) {
-      String key = ClusterSnapshot.key(service.namespace(), service.name());
-      List<EndpointSlice> derived =
-          controller.reconcile(
-              service,
-              ClusterSnapshot.inNamespace(pods, service.namespace()).values(),
-              nodes::get,
-              existing.getOrDefault(key, List.of()),
-              () -> sliceName(service.name()),
-              rv);
-      derived.forEach(s -> slices.put(ClusterSnapshot.key(s.namespace(), s.name()), s));
-    }
     List<ClusterEvent.Change> changes = new ArrayList<>();
     List<ClusterEvent.Change> deletions = new ArrayList<>();
     Stamp stamp = new Stamp(rv, new HashMap<>(base.metadataMap()));
@@ -380,6 +420,32 @@ final class ClusterChange implements ClusterMutations {
     diff(base.nodeMap(), nodes, stamp, changes, deletions);
     diff(base.serviceMap(), services, stamp, changes, deletions);
     diff(base.podMap(), pods, stamp, changes, deletions);
+
+    // The controller's slices, derived after the pods and Services got their uids.
+    TreeMap<String, EndpointSlice> slices = new TreeMap<>(handMadeSlices);
+    Map<String, List<EndpointSlice>> existing = new HashMap<>();
+    for (EndpointSlice s : base.sliceMap().values()) {
+      if (s.managedByController()) {
+        existing
+            .computeIfAbsent(
+                ClusterSnapshot.key(s.namespace(), s.serviceName()), k -> new ArrayList<>())
+            .add(s);
+      }
+    }
+    for (Service service : services.values()) {
+      String key = ClusterSnapshot.key(service.namespace(), service.name());
+      List<EndpointSlice> derived =
+          controller.reconcile(
+              service,
+              stamp.uid(service),
+              ClusterSnapshot.inNamespace(pods, service.namespace()).values(),
+              stamp::uid,
+              nodes::get,
+              existing.getOrDefault(key, List.of()),
+              () -> sliceName(service.namespace(), service.name()),
+              rv);
+      derived.forEach(s -> slices.put(ClusterSnapshot.key(s.namespace(), s.name()), s));
+    }
     diff(base.sliceMap(), slices, stamp, changes, deletions);
     if (changes.isEmpty() && deletions.isEmpty()) {
       return null;
@@ -408,35 +474,63 @@ final class ClusterChange implements ClusterMutations {
     }
 
     ObjectMetadata created(ClusterObject o) {
-      if (now == null) {
-        now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-      }
       String name = o.kind() + "/" + o.id() + "/" + resourceVersion;
-      ObjectMetadata m =
-          new ObjectMetadata(
-              UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString(),
-              resourceVersion,
-              now);
-      metadata.put(ClusterSnapshot.metadataKey(o), m);
-      return m;
+      String uid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+      Instant created = now();
+      return put(o, new ObjectMetadata(uid, resourceVersion, created, deletion(null, o)));
     }
 
     ObjectMetadata modified(ClusterObject o) {
       ObjectMetadata old = metadata.get(ClusterSnapshot.metadataKey(o));
-      ObjectMetadata m = new ObjectMetadata(old.uid(), resourceVersion, old.creationTimestamp());
-      metadata.put(ClusterSnapshot.metadataKey(o), m);
-      return m;
+      return put(
+          o,
+          new ObjectMetadata(
+              old.uid(), resourceVersion, old.creationTimestamp(), deletion(old, o)));
     }
 
     ObjectMetadata deleted(ClusterObject o) {
       ObjectMetadata old = metadata.remove(ClusterSnapshot.metadataKey(o));
-      return new ObjectMetadata(old.uid(), resourceVersion, old.creationTimestamp());
+      return new ObjectMetadata(
+          old.uid(), resourceVersion, old.creationTimestamp(), old.deletionTimestamp());
+    }
+
+    /** The uid of {@code o}, stamped in this commit or before. */
+    String uid(ClusterObject o) {
+      return metadata.get(ClusterSnapshot.metadataKey(o)).uid();
+    }
+
+    private ObjectMetadata put(ClusterObject o, ObjectMetadata m) {
+      metadata.put(ClusterSnapshot.metadataKey(o), m);
+      return m;
+    }
+
+    /** A terminating pod's deletion time: kept, or now plus the grace period when it starts. */
+    private Instant deletion(ObjectMetadata old, ClusterObject o) {
+      if (!(o instanceof Pod p) || !p.terminating()) {
+        return null;
+      }
+      if (old != null && old.deletionTimestamp() != null) {
+        return old.deletionTimestamp();
+      }
+      return now().plusSeconds(ObjectMetadata.GRACE_PERIOD_SECONDS);
+    }
+
+    private Instant now() {
+      if (now == null) {
+        now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+      }
+      return now;
     }
   }
 
-  private String sliceName(String service) {
+  /** A new name for a slice of the controller, never one a hand-made slice has. */
+  private String sliceName(String namespace, String service) {
     String prefix = service.length() > 57 ? service.substring(0, 57) : service;
-    return String.format("%s-%05d", prefix, sliceNumbers.getAsLong());
+    String name;
+    do {
+      name = String.format("%s-%05d", prefix, sliceNumbers.getAsLong());
+    } while (handMadeSlices.containsKey(ClusterSnapshot.key(namespace, name)));
+    return name;
   }
 
   /** {@code given} unless empty; else {@code kept} unless null or empty; else one fresh value. */

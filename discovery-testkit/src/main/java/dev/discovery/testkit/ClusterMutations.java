@@ -39,6 +39,17 @@ public interface ClusterMutations {
    */
   Service apply(Service service);
 
+  /**
+   * Creates or replaces a hand-made EndpointSlice, as a user or another controller writes one to
+   * the API: it names its Service by its {@value EndpointSlice#SERVICE_NAME_LABEL} label (the
+   * Service need not exist nor have a selector) and may list endpoints other slices list too. The
+   * cluster's controller leaves it alone. Returns it as stored, with its resource version.
+   *
+   * @throws IllegalArgumentException if it is managed by {@link EndpointSlice#CONTROLLER}, or its
+   *     name is that of a slice the controller derived
+   */
+  EndpointSlice apply(EndpointSlice slice);
+
   /** Deletes a namespace and everything in it. */
   void deleteNamespace(String name);
 
@@ -50,6 +61,17 @@ public interface ClusterMutations {
 
   /** Deletes a Service and its EndpointSlices. */
   void deleteService(String namespace, String name);
+
+  /**
+   * Deletes a hand-made EndpointSlice (the controller's slices go with their Service or its
+   * selector).
+   *
+   * @throws IllegalArgumentException if there is no such slice, or the controller manages it
+   */
+  void deleteEndpointSlice(String namespace, String name);
+
+  /** Sets a node's Ready condition. */
+  Node setNodeReady(String name, boolean ready);
 
   /** Sets a pod's Ready condition. */
   Pod setReady(String namespace, String name, boolean ready);

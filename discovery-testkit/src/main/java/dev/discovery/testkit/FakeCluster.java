@@ -19,7 +19,9 @@ import java.util.function.Function;
 
 /**
  * A Kubernetes cluster in memory: namespaces, nodes, pods and Services of every type, with
- * EndpointSlices derived from selectors as Kubernetes' EndpointSlice controller derives them.
+ * EndpointSlices derived from selectors as Kubernetes' EndpointSlice controller derives them, and
+ * hand-made EndpointSlices beside them. Every object has {@link #metadata metadata} (uid, resource
+ * version, creation time) as the API server keeps it.
  *
  * <pre>{@code
  * FakeCluster cluster = FakeCluster.create();
@@ -220,6 +222,11 @@ public final class FakeCluster implements ClusterMutations {
   }
 
   @Override
+  public EndpointSlice apply(EndpointSlice slice) {
+    return mutate(s -> s.apply(slice));
+  }
+
+  @Override
   public void deleteNamespace(String name) {
     mutate(
         s -> {
@@ -253,6 +260,20 @@ public final class FakeCluster implements ClusterMutations {
           s.deleteService(namespace, name);
           return null;
         });
+  }
+
+  @Override
+  public void deleteEndpointSlice(String namespace, String name) {
+    mutate(
+        s -> {
+          s.deleteEndpointSlice(namespace, name);
+          return null;
+        });
+  }
+
+  @Override
+  public Node setNodeReady(String name, boolean ready) {
+    return mutate(s -> s.setNodeReady(name, ready));
   }
 
   @Override

@@ -20,10 +20,16 @@ import java.util.Objects;
  * @param addresses the node's internal IPs; empty in a node not applied yet means "allocate one"
  * @param zone the {@code topology.kubernetes.io/zone} label, or {@code null}
  * @param labels other labels, sorted by key
+ * @param ready the node's Ready condition (data for clients that read nodes; pods keep their own
+ *     readiness)
  * @since 0.1
  */
 public record Node(
-    String name, List<InetAddress> addresses, String zone, Map<String, String> labels)
+    String name,
+    List<InetAddress> addresses,
+    String zone,
+    Map<String, String> labels,
+    boolean ready)
     implements ClusterObject {
 
   /**
@@ -42,7 +48,12 @@ public record Node(
     labels = Validation.labels("node " + name + " labels", labels);
   }
 
-  /** A builder for a node named {@code name}. */
+  /** A ready node. */
+  public Node(String name, List<InetAddress> addresses, String zone, Map<String, String> labels) {
+    this(name, addresses, zone, labels, true);
+  }
+
+  /** A builder for a node named {@code name}: ready, no address (one is allocated). */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -59,6 +70,7 @@ public record Node(
     b.addresses.addAll(addresses);
     b.zone = zone;
     b.labels.putAll(labels);
+    b.ready = ready;
     return b;
   }
 
@@ -68,6 +80,7 @@ public record Node(
     private final List<InetAddress> addresses = new ArrayList<>();
     private String zone;
     private final Map<String, String> labels = new LinkedHashMap<>();
+    private boolean ready = true;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -96,8 +109,14 @@ public record Node(
       return this;
     }
 
+    /** The Ready condition (default true). */
+    public Builder ready(boolean ready) {
+      this.ready = ready;
+      return this;
+    }
+
     public Node build() {
-      return new Node(name, addresses, zone, labels);
+      return new Node(name, addresses, zone, labels, ready);
     }
   }
 }

@@ -11,11 +11,23 @@ import java.util.Objects;
  *     Deterministic: the same history of changes gives the same uids.
  * @param resourceVersion the cluster resource version of the change that last modified the object
  * @param creationTimestamp when the object was created, from the cluster's clock, in whole seconds
+ * @param deletionTimestamp for a pod that is terminating, when its grace period ({@value
+ *     #GRACE_PERIOD_SECONDS} s) ends, counted from the change that started it; else {@code null}
  * @since 0.1
  */
-public record ObjectMetadata(String uid, long resourceVersion, Instant creationTimestamp) {
+public record ObjectMetadata(
+    String uid, long resourceVersion, Instant creationTimestamp, Instant deletionTimestamp) {
+
+  /** Kubernetes' default {@code terminationGracePeriodSeconds}. */
+  public static final int GRACE_PERIOD_SECONDS = 30;
+
   public ObjectMetadata {
     Objects.requireNonNull(uid, "uid");
     Objects.requireNonNull(creationTimestamp, "creationTimestamp");
+  }
+
+  /** The metadata of an object not being deleted. */
+  public ObjectMetadata(String uid, long resourceVersion, Instant creationTimestamp) {
+    this(uid, resourceVersion, creationTimestamp, null);
   }
 }

@@ -42,6 +42,9 @@ import java.util.Set;
  * @param sessionAffinity {@code None} or {@code ClientIP}
  * @param sessionAffinityTimeout the ClientIP affinity timeout, or {@code null} without affinity
  * @param loadBalancerIngress a LoadBalancer's ingress points
+ * @param internalTrafficPolicy {@code spec.internalTrafficPolicy} (default {@code Cluster})
+ * @param trafficDistribution {@code spec.trafficDistribution}: {@code PreferClose}, {@code
+ *     PreferSameZone}, {@code PreferSameNode}, or {@code null}
  * @since 0.1
  */
 public record Service(
@@ -57,11 +60,34 @@ public record Service(
     boolean publishNotReadyAddresses,
     SessionAffinity sessionAffinity,
     Duration sessionAffinityTimeout,
-    List<LoadBalancerIngress> loadBalancerIngress)
+    List<LoadBalancerIngress> loadBalancerIngress,
+    TrafficPolicy internalTrafficPolicy,
+    String trafficDistribution)
     implements ClusterObject {
 
   /** Kubernetes' default ClientIP affinity timeout: 10800 seconds (3 hours). */
   public static final Duration DEFAULT_AFFINITY_TIMEOUT = Duration.ofSeconds(10800);
+
+  /** The {@code trafficDistribution} values of Kubernetes 1.34. */
+  public static final List<String> TRAFFIC_DISTRIBUTIONS =
+      List.of("PreferClose", "PreferSameZone", "PreferSameNode");
+
+  /** {@code spec.internalTrafficPolicy}: all endpoints, or only those on the client's node. */
+  public enum TrafficPolicy {
+    CLUSTER("Cluster"),
+    LOCAL("Local");
+
+    private final String kubernetesName;
+
+    TrafficPolicy(String kubernetesName) {
+      this.kubernetesName = kubernetesName;
+    }
+
+    /** {@code Cluster} or {@code Local}, as the Kubernetes API writes it. */
+    public String kubernetesName() {
+      return kubernetesName;
+    }
+  }
 
   /** {@code spec.sessionAffinity}. */
   public enum SessionAffinity {
@@ -83,6 +109,13 @@ public record Service(
     ports = List.copyOf(ports);
     loadBalancerIngress = List.copyOf(loadBalancerIngress);
     Objects.requireNonNull(sessionAffinity, "sessionAffinity");
+    Objects.requireNonNull(internalTrafficPolicy, "internalTrafficPolicy");
+    if (trafficDistribution != null && !TRAFFIC_DISTRIBUTIONS.contains(trafficDistribution)) {
+      throw Validation.invalid(
+          id + " trafficDistribution",
+          Validation.quote(trafficDistribution),
+          "PreferClose, PreferSameZone or PreferSameNode");
+    }
     if (headless && type != ServiceType.CLUSTER_IP) {
       throw Validation.invalid(
           id + " clusterIP",
@@ -136,6 +169,60 @@ public record Service(
           loadBalancerIngress.toString(),
           "only with type LoadBalancer");
     }
+  }
+
+  /** A Service with the default traffic policy and no traffic distribution. */
+  public Service(
+      String namespace,
+      String name,
+      ServiceType type,
+      boolean headless,
+      List<InetAddress> clusterIps,
+      List<IpFamily> ipFamilies,
+      Map<String, String> selector,
+      List<Port> ports,
+      String externalName,
+      boolean publishNotReadyAddresses,
+      SessionAffinity sessionAffinity,
+      Duration sessionAffinityTimeout,
+      List<LoadBalancerIngress> loadBalancerIngress) {
+    this(
+        namespace,
+        name,
+        type,
+        headless,
+        clusterIps,
+        ipFamilies,
+        selector,
+        ports,
+        externalName,
+        publishNotReadyAddresses,
+        sessionAffinity,
+        sessionAffinityTimeout,
+        loadBalancerIngress,
+        TrafficPolicy.CLUSTER,
+        null);
+  }
+
+  /** This Service with ClusterIPs, ports and ingress as the cluster stores it. */
+  Service withAllocations(
+      List<InetAddress> clusterIps, List<Port> ports, List<LoadBalancerIngress> ingress) {
+    return new Service(
+        namespace,
+        name,
+        type,
+        headless,
+        clusterIps,
+        ipFamilies,
+        selector,
+        ports,
+        externalName,
+        publishNotReadyAddresses,
+        sessionAffinity,
+        sessionAffinityTimeout,
+        ingress,
+        internalTrafficPolicy,
+        trafficDistribution);
   }
 
   private static void checkFamilies(String id, List<InetAddress> ips, List<IpFamily> families) {
@@ -228,6 +315,8 @@ public record Service(
     b.sessionAffinity = sessionAffinity;
     b.sessionAffinityTimeout = sessionAffinityTimeout;
     b.loadBalancerIngress.addAll(loadBalancerIngress);
+    b.internalTrafficPolicy = internalTrafficPolicy;
+    b.trafficDistribution = trafficDistribution;
     return b;
   }
 
@@ -342,6 +431,8 @@ public record Service(
     private SessionAffinity sessionAffinity = SessionAffinity.NONE;
     private Duration sessionAffinityTimeout;
     private final List<LoadBalancerIngress> loadBalancerIngress = new ArrayList<>();
+    private TrafficPolicy internalTrafficPolicy = TrafficPolicy.CLUSTER;
+    private String trafficDistribution;
 
     private Builder(String namespace, String name, ServiceType type, boolean headless) {
       this.namespace = Objects.requireNonNull(namespace, "namespace");
@@ -434,6 +525,21 @@ public record Service(
       return this;
     }
 
+    /** {@code internalTrafficPolicy} (default {@link TrafficPolicy#CLUSTER}). */
+    public Builder internalTrafficPolicy(TrafficPolicy policy) {
+      this.internalTrafficPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * {@code trafficDistribution}: {@code PreferClose}, {@code PreferSameZone}, {@code
+     * PreferSameNode}, or {@code null} for none (the default).
+     */
+    public Builder trafficDistribution(String trafficDistribution) {
+      this.trafficDistribution = trafficDistribution;
+      return this;
+    }
+
     public Service build() {
       List<IpFamily> families = new ArrayList<>(ipFamilies);
       if (families.isEmpty() && type != ServiceType.EXTERNAL_NAME) {
@@ -458,7 +564,9 @@ public record Service(
           publishNotReadyAddresses,
           sessionAffinity,
           sessionAffinityTimeout,
-          loadBalancerIngress);
+          loadBalancerIngress,
+          internalTrafficPolicy,
+          trafficDistribution);
     }
   }
 }

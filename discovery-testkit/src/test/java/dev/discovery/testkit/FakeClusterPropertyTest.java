@@ -138,7 +138,10 @@ class FakeClusterPropertyTest {
                   hostname,
                   pod.node(),
                   zone,
-                  pod.name()));
+                  pod.name(),
+                  snap.metadata(pod).uid(),
+                  List.of(),
+                  List.of()));
           expectedPorts.put(key, expectedPorts(service, pod));
         }
       }

@@ -40,13 +40,17 @@ public final class EndpointSliceController {
    * The Service's slices after reconciling {@code existing} (its current slices) with {@code pods}
    * (the pods of its namespace). Unchanged slices are returned as the same objects.
    *
+   * @param serviceUid the Service's uid, the owner of its slices
+   * @param podUid gives a pod's uid
    * @param nodes looks a node up by name ({@code null} when absent)
    * @param newName makes a name for a new slice
    * @param resourceVersion the version to stamp on changed and new slices
    */
   public List<EndpointSlice> reconcile(
       Service service,
+      String serviceUid,
       Collection<Pod> pods,
+      Function<Pod, String> podUid,
       Function<String, Node> nodes,
       List<EndpointSlice> existing,
       Supplier<String> newName,
@@ -68,7 +72,7 @@ public final class EndpointSliceController {
         }
         desired
             .computeIfAbsent(new Key(family, ports), k -> new LinkedHashMap<>())
-            .put(pod.name(), endpoint(service, pod, ip, nodes));
+            .put(pod.name(), endpoint(service, pod, podUid.apply(pod), ip, nodes));
         total++;
       }
     }
@@ -119,26 +123,18 @@ public final class EndpointSliceController {
     List<EndpointSlice> result = new ArrayList<>();
     for (SliceDraft draft : drafts) {
       if (!draft.endpoints.isEmpty()) {
-        result.add(draft.build(service, newName, resourceVersion));
+        result.add(draft.build(service, serviceUid, newName, resourceVersion));
       }
     }
     if (total == 0) {
       IpFamily primary = service.ipFamilies().get(0);
-      EndpointSlice placeholder =
+      EndpointSlice kept =
           placeholderCandidates.stream()
               .filter(s -> s.addressType() == primary)
               .findFirst()
-              .orElseGet(
-                  () ->
-                      new EndpointSlice(
-                          service.namespace(),
-                          newName.get(),
-                          service.name(),
-                          primary,
-                          List.of(),
-                          List.of(),
-                          resourceVersion));
-      result.add(placeholder);
+              .orElse(null);
+      SliceDraft placeholder = new SliceDraft(kept, new Key(primary, List.of()), new ArrayList<>());
+      result.add(placeholder.build(service, serviceUid, newName, resourceVersion));
     }
     return result;
   }
@@ -154,8 +150,11 @@ public final class EndpointSliceController {
       this.endpoints = endpoints;
     }
 
-    EndpointSlice build(Service service, Supplier<String> newName, long resourceVersion) {
-      if (previous != null && previous.endpoints().equals(endpoints)) {
+    EndpointSlice build(
+        Service service, String serviceUid, Supplier<String> newName, long resourceVersion) {
+      if (previous != null
+          && previous.endpoints().equals(endpoints)
+          && serviceUid.equals(previous.ownerUid())) {
         return previous;
       }
       return new EndpointSlice(
@@ -165,7 +164,10 @@ public final class EndpointSliceController {
           key.addressType(),
           endpoints,
           key.ports(),
-          resourceVersion);
+          resourceVersion,
+          EndpointSlice.CONTROLLER,
+          Map.of(),
+          serviceUid);
     }
   }
 
@@ -192,7 +194,7 @@ public final class EndpointSliceController {
   }
 
   private static EndpointSlice.Endpoint endpoint(
-      Service service, Pod pod, InetAddress ip, Function<String, Node> nodes) {
+      Service service, Pod pod, String podUid, InetAddress ip, Function<String, Node> nodes) {
     boolean serving = pod.ready();
     boolean terminating = pod.terminating();
     boolean ready = service.publishNotReadyAddresses() || (serving && !terminating);
@@ -203,7 +205,27 @@ public final class EndpointSliceController {
       Node node = nodes.apply(pod.node());
       zone = node == null ? null : node.zone();
     }
+    // Kubernetes 1.34's trafficdist heuristic: hints on ready endpoints only.
+    String distribution = service.trafficDistribution();
+    List<String> forZones = List.of();
+    List<String> forNodes = List.of();
+    if (distribution != null && ready) {
+      forZones = zone == null ? List.of() : List.of(zone);
+      if (distribution.equals("PreferSameNode") && pod.node() != null) {
+        forNodes = List.of(pod.node());
+      }
+    }
     return new EndpointSlice.Endpoint(
-        ip, ready, serving, terminating, hostname, pod.node(), zone, pod.name());
+        ip,
+        ready,
+        serving,
+        terminating,
+        hostname,
+        pod.node(),
+        zone,
+        pod.name(),
+        podUid,
+        forZones,
+        forNodes);
   }
 }

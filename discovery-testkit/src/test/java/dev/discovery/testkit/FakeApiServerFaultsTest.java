@@ -85,6 +85,7 @@ class FakeApiServerFaultsTest {
       assertThat(last).containsEntry("type", "ERROR");
       assertThat(object(last)).containsEntry("code", 410).containsEntry("reason", "Expired");
     }
+    api.faults().expiredAs(ExpiredStyle.HTTP_STATUS);
     assertThat(client.get("/api/v1/pods?watch=true&resourceVersion=" + old).status())
         .isEqualTo(410);
   }

@@ -8,9 +8,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * An immutable snapshot of a Service's endpoints.
@@ -18,15 +21,18 @@ import java.util.Objects;
  * <p>Endpoints are kept in a canonical order (by IP, IPv4 before IPv6, then port), so the answer
  * order of a DNS server never shows. No two endpoints share an identity.
  *
- * <p>A <em>change</em> is a different {@link #kind()}, {@link #source()}, {@link #aliases()} or set
- * of endpoints with their attributes ({@link #isChangeFrom(EndpointSet)}); the {@link #revision()},
- * {@link #resolvedAt()} and {@link #ttl()} are not part of it. A watch publishes a snapshot only
- * when it is a change.
+ * <p>A <em>change</em> is a different {@link #kind()}, {@link #source()}, {@link #aliases()},
+ * {@link #attributes()} or set of endpoints with their attributes ({@link
+ * #isChangeFrom(EndpointSet)}); the {@link #revision()}, {@link #resolvedAt()} and {@link #ttl()}
+ * are not part of it. A watch publishes a snapshot only when it is a change.
  *
  * @param kind the kind of Service
  * @param source the source that produced it
  * @param endpoints the endpoints, in canonical order
  * @param aliases the CNAME chain followed to get here, first name first (empty when none)
+ * @param attributes facts about the Service as a whole, sorted by key, for policies (the Kubernetes
+ *     API source puts its Service's session affinity and traffic policies here; the DNS source
+ *     none); keys are the source's, such as {@code k8s.sessionAffinity}
  * @param revision a number the watch increases with every change it publishes (0 from resolvers)
  * @param resolvedAt when the source produced it
  * @param ttl how long the source said it stays valid, or {@code null} when the source has no TTL
@@ -37,6 +43,7 @@ public record EndpointSet(
     Source source,
     List<Endpoint> endpoints,
     List<String> aliases,
+    Map<String, String> attributes,
     long revision,
     Instant resolvedAt,
     Duration ttl) {
@@ -77,6 +84,9 @@ public record EndpointSet(
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(resolvedAt, "resolvedAt");
     aliases = List.copyOf(aliases);
+    attributes =
+        Collections.unmodifiableMap(
+            new TreeMap<>(Objects.requireNonNull(attributes, "attributes")));
     if (revision < 0) {
       throw new IllegalArgumentException("revision: " + revision + " (expected: >= 0)");
     }
@@ -101,17 +111,18 @@ public record EndpointSet(
         || kind != previous.kind
         || !source.equals(previous.source)
         || !aliases.equals(previous.aliases)
+        || !attributes.equals(previous.attributes)
         || !endpoints.equals(previous.endpoints);
   }
 
   /** This snapshot with {@code revision}. */
   public EndpointSet withRevision(long revision) {
-    return new EndpointSet(kind, source, endpoints, aliases, revision, resolvedAt, ttl);
+    return new EndpointSet(kind, source, endpoints, aliases, attributes, revision, resolvedAt, ttl);
   }
 
   /** This snapshot with {@code source}. */
   public EndpointSet withSource(Source source) {
-    return new EndpointSet(kind, source, endpoints, aliases, revision, resolvedAt, ttl);
+    return new EndpointSet(kind, source, endpoints, aliases, attributes, revision, resolvedAt, ttl);
   }
 
   /** The number of endpoints. */
@@ -157,7 +168,8 @@ public record EndpointSet(
         + endpoints.size()
         + " ready="
         + readyCount()
-        + (aliases.isEmpty() ? "" : " aliases=" + aliases);
+        + (aliases.isEmpty() ? "" : " aliases=" + aliases)
+        + (attributes.isEmpty() ? "" : " attributes=" + attributes);
   }
 
   /**
@@ -202,6 +214,7 @@ public record EndpointSet(
     private final Source source;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private List<String> aliases = List.of();
+    private final Map<String, String> attributes = new TreeMap<>();
     private Instant resolvedAt = Instant.EPOCH;
     private Duration ttl;
 
@@ -225,6 +238,12 @@ public record EndpointSet(
       return this;
     }
 
+    /** Sets a Service-wide attribute ({@code key} replaces an earlier value). */
+    public Builder attribute(String key, String value) {
+      attributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
     public Builder resolvedAt(Instant resolvedAt) {
       this.resolvedAt = Objects.requireNonNull(resolvedAt, "resolvedAt");
       return this;
@@ -237,7 +256,7 @@ public record EndpointSet(
     }
 
     public EndpointSet build() {
-      return new EndpointSet(kind, source, endpoints, aliases, 0, resolvedAt, ttl);
+      return new EndpointSet(kind, source, endpoints, aliases, attributes, 0, resolvedAt, ttl);
     }
   }
 }

@@ -79,6 +79,25 @@ class EndpointSetTest {
   }
 
   @Test
+  void attributes_areSortedImmutableAndPartOfAChange() {
+    EndpointSet base = set(ready("10.0.0.1", 80));
+    EndpointSet affinity =
+        EndpointSet.builder(ServiceKind.HEADLESS, Source.of("test"))
+            .add(ready("10.0.0.1", 80))
+            .attribute("z.last", "1")
+            .attribute("a.first", "2")
+            .build();
+    assertThat(base.attributes()).isEmpty();
+    assertThat(affinity.attributes().keySet()).containsExactly("a.first", "z.last");
+    assertThat(affinity.isChangeFrom(base)).isTrue();
+    assertThat(affinity.withRevision(3).isChangeFrom(affinity)).isFalse();
+    assertThat(affinity.withRevision(3).attributes()).isEqualTo(affinity.attributes());
+    assertThat(affinity.summary()).endsWith(" attributes={a.first=2, z.last=1}");
+    assertThatThrownBy(() -> affinity.attributes().put("b", "3"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void eligible_isTheReadyOnes() {
     Endpoint a = ready("10.0.0.1", 80);
     Endpoint b = ready("10.0.0.2", 80).toBuilder().ready(false).build();

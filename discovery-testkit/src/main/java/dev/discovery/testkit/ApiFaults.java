@@ -14,7 +14,7 @@ import java.util.Set;
  * and stays until {@link #reset()} unless it says otherwise ("the next N requests"). Thread-safe.
  *
  * <pre>{@code
- * api.faults().expiredAs(ExpiredStyle.IN_STREAM).expireHistory();
+ * api.faults().expiredAs(ExpiredStyle.HTTP_STATUS).expireHistory();
  * api.faults().tooManyRequests(2, Duration.ofSeconds(1));
  * String fresh = api.faults().rotateToken(Duration.ofMinutes(1)); // the old token: 401 after a minute
  * }</pre>
@@ -68,7 +68,10 @@ public final class ApiFaults {
     return this;
   }
 
-  /** How a watch from a too old resource version hears 410 Expired (default HTTP status). */
+  /**
+   * How a watch from a too old resource version hears 410 Expired (default: an ERROR event in the
+   * stream, as Kubernetes' watch cache answers).
+   */
   public ApiFaults expiredAs(ExpiredStyle style) {
     state.expiredStyle(Objects.requireNonNull(style, "style"));
     return this;

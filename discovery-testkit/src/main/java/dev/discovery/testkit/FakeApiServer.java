@@ -63,14 +63,15 @@ import javax.net.ssl.SSLParameters;
  *       Kubernetes). A watch without a version or from {@code 0} starts with ADDED events for the
  *       current objects; from a version it replays the changes after it from a history of the last
  *       {@link Builder#historyWindow} changes, or answers 410 Expired when the version is older (an
- *       HTTP 410, or an ERROR event in the stream: {@link ApiFaults#expiredAs}). {@code
- *       allowWatchBookmarks} gives BOOKMARK events every {@link Builder#bookmarkInterval}; {@code
- *       timeoutSeconds} ends the stream cleanly; {@code sendInitialEvents=true} (with {@code
- *       resourceVersionMatch=NotOlderThan} and bookmarks, else 422 Invalid as in Kubernetes) sends
- *       the current objects, then a bookmark annotated {@code k8s.io/initial-events-end: "true"}. A
- *       list with {@code resourceVersionMatch=Exact} for an older version than the current one gets
- *       410 Expired: the fake keeps no past states. Lists ignore {@code limit} and return
- *       everything without {@code continue}, as a server serving from its watch cache may.
+ *       ERROR event in a 200 stream as Kubernetes' watch cache answers, or an HTTP 410: {@link
+ *       ApiFaults#expiredAs}). {@code allowWatchBookmarks} gives BOOKMARK events every {@link
+ *       Builder#bookmarkInterval}; {@code timeoutSeconds} ends the stream cleanly; {@code
+ *       sendInitialEvents=true} (with {@code resourceVersionMatch=NotOlderThan} and bookmarks, else
+ *       422 Invalid as in Kubernetes) sends the current objects, then a bookmark annotated {@code
+ *       k8s.io/initial-events-end: "true"}. A list with {@code resourceVersionMatch=Exact} for an
+ *       older version than the current one gets 410 Expired: the fake keeps no past states. Lists
+ *       ignore {@code limit} and return everything without {@code continue}, as a server serving
+ *       from its watch cache may.
  *   <li>Errors are {@code Status} objects with the real server's reasons and messages: 401
  *       Unauthorized, 403 Forbidden, 404 NotFound, 400 BadRequest (a bad selector), 410 Expired,
  *       422 Invalid, 429 TooManyRequests with {@code Retry-After}, 500 InternalError.
@@ -242,8 +243,8 @@ public final class FakeApiServer implements AutoCloseable {
     ApiTls.Issued issued = requireTls().issue(user, groupList, format.rsa());
     String key =
         switch (format) {
-          case PKCS8_EC, PKCS8_RSA -> ApiTls.pkcs8Pem(issued.key());
-          case PKCS1_RSA, SEC1_EC -> ApiTls.traditionalPem(issued.key());
+          case PKCS8_EC, PKCS8_RSA -> ApiTls.pkcs8Pem(issued.keys().getPrivate());
+          case PKCS1_RSA, SEC1_EC -> ApiTls.traditionalPem(issued.keys());
         };
     return new ClientCertificate(user, groupList, ApiTls.pem(issued.certificate()), key, format);
   }

@@ -129,6 +129,7 @@ class FakeApiServerWatchTest {
       cluster.scale(WEB, i); // one pod and its slice per step: past the window of 10 changes
     }
 
+    api.faults().expiredAs(ExpiredStyle.HTTP_STATUS);
     ApiClient.Response r =
         client.get("/api/v1/namespaces/shop/pods?watch=true&resourceVersion=" + old);
 
@@ -142,7 +143,7 @@ class FakeApiServerWatchTest {
   void versionOlderThanTheHistory_is410_inTheStream() {
     long old = cluster.resourceVersion();
     cluster.scale(WEB, 2);
-    api.faults().expiredAs(ExpiredStyle.IN_STREAM).expireHistory();
+    api.faults().expireHistory(); // in the stream: the default
 
     try (ApiClient.Watch w =
         client.watch("/api/v1/namespaces/shop/pods?watch=true&resourceVersion=" + old)) {

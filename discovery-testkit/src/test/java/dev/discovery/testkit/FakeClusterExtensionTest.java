@@ -1,9 +1,13 @@
 package dev.discovery.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +83,35 @@ class FakeClusterExtensionTest {
   @Test
   void fieldsTheTestSetItself_areLeftAlone() {
     assertAllPassed(run(OwnField.class), 1);
+  }
+
+  @Test
+  void apiServer_isInjectedOnTheSameCluster_andClosedAfterTheTest() {
+    assertAllPassed(run(ApiServerInjected.class), 1);
+
+    assertThat(SEEN).hasSize(3);
+    FakeApiServer api = (FakeApiServer) SEEN.get(1);
+    assertThat(SEEN.get(2)).isSameAs(api);
+    URI url = api.url();
+    assertThatThrownBy(() -> new Socket(url.getHost(), url.getPort()).close())
+        .isInstanceOf(ConnectException.class);
+  }
+
+  @ExtendWith(FakeClusterExtension.class)
+  static class ApiServerInjected {
+    FakeCluster cluster;
+    FakeApiServer api;
+
+    @Test
+    void servesTheCluster(FakeApiServer parameter, FakeDnsServer dns) {
+      assertThat(dns.cluster()).isSameAs(cluster);
+      cluster.apply(Pod.builder("shop", "web-0").build());
+      ApiClient.Response pods = new ApiClient(api).get("/api/v1/namespaces/shop/pods");
+      assertThat(ApiClient.items(pods)).extracting(ApiClient::name).containsExactly("web-0");
+      SEEN.add(cluster);
+      SEEN.add(api);
+      SEEN.add(parameter);
+    }
   }
 
   @ExtendWith(FakeClusterExtension.class)

@@ -1,16 +1,13 @@
 package dev.discovery.testkit.internal;
 
 import dev.discovery.testkit.ClusterObject;
-import dev.discovery.testkit.EndpointSlice;
-import dev.discovery.testkit.Namespace;
-import dev.discovery.testkit.Node;
-import dev.discovery.testkit.Pod;
+import dev.discovery.testkit.ObjectMetadata;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The JSON documents a fake API server writes: objects, lists, watch events, {@code Status} objects
@@ -19,6 +16,8 @@ import java.util.TreeMap;
 public final class ApiDocuments {
   /** The version {@code /version} reports. */
   public static final String KUBERNETES_VERSION = "v1.31.0";
+
+  private static final ObjectMetadata NO_METADATA = new ObjectMetadata("", 0, Instant.EPOCH, null);
 
   private ApiDocuments() {}
 
@@ -32,23 +31,13 @@ public final class ApiDocuments {
     return ApiJson.toJson(stored.object(), stored.metadata());
   }
 
-  /** The labels the object carries in the API. */
+  /** The labels the object carries in the API, as {@link ApiJson} writes them. */
+  @SuppressWarnings("unchecked")
   public static Map<String, String> labels(ClusterObject o) {
-    Map<String, String> labels = new TreeMap<>();
-    if (o instanceof Pod p) {
-      labels.putAll(p.labels());
-    } else if (o instanceof Node n) {
-      labels.putAll(n.labels());
-      labels.put("kubernetes.io/hostname", n.name());
-      if (n.zone() != null) {
-        labels.put("topology.kubernetes.io/zone", n.zone());
-      }
-    } else if (o instanceof EndpointSlice s) {
-      labels.putAll(s.labels());
-    } else if (o instanceof Namespace ns) {
-      labels.put("kubernetes.io/metadata.name", ns.name());
-    }
-    return labels;
+    Map<String, Object> metadata =
+        (Map<String, Object>) ApiJson.toJson(o, NO_METADATA).get("metadata");
+    Map<String, String> labels = (Map<String, String>) metadata.get("labels");
+    return labels == null ? Map.of() : labels;
   }
 
   /** A list of {@code resource} at {@code resourceVersion}. */
@@ -59,29 +48,6 @@ public final class ApiDocuments {
       out.add(object(s));
     }
     return ApiJson.list(resource.kind() + "List", resource.apiVersion(), resourceVersion, out);
-  }
-
-  /** A watch event. */
-  public static Map<String, Object> event(String type, Map<String, Object> object) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("type", type);
-    doc.put("object", object);
-    return doc;
-  }
-
-  /** A BOOKMARK's object: the kind with only {@code metadata.resourceVersion}. */
-  public static Map<String, Object> bookmark(
-      ApiResource resource, long resourceVersion, boolean initialEventsEnd) {
-    Map<String, Object> metadata = new LinkedHashMap<>();
-    metadata.put("resourceVersion", Long.toString(resourceVersion));
-    if (initialEventsEnd) {
-      metadata.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
-    }
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("kind", resource.kind());
-    doc.put("apiVersion", resource.apiVersion());
-    doc.put("metadata", metadata);
-    return doc;
   }
 
   /** A {@code Status} of failure, with {@code details} (or none, when null). */

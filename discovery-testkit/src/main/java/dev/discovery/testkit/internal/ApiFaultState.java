@@ -21,7 +21,7 @@ public final class ApiFaultState {
     }
   }
 
-  private volatile ExpiredStyle expiredStyle = ExpiredStyle.HTTP_STATUS;
+  private volatile ExpiredStyle expiredStyle = ExpiredStyle.IN_STREAM;
   private final Set<Forbidden> forbidden = ConcurrentHashMap.newKeySet();
   private final AtomicInteger tooManyRequests = new AtomicInteger();
   private volatile Duration retryAfter = Duration.ofSeconds(1);
@@ -109,7 +109,7 @@ public final class ApiFaultState {
 
   /** Clears every fault. */
   public void reset() {
-    expiredStyle = ExpiredStyle.HTTP_STATUS;
+    expiredStyle = ExpiredStyle.IN_STREAM;
     forbidden.clear();
     tooManyRequests.set(0);
     internalErrors.set(0);

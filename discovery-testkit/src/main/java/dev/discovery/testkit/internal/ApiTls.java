@@ -11,6 +11,7 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -148,7 +150,7 @@ public final class ApiTls {
               false,
               null,
               KeyPurposeId.id_kp_clientAuth);
-      return new Issued(cert, keys.getPrivate());
+      return new Issued(cert, keys);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException(
           "fake API server: cannot issue a client certificate: " + e, e);
@@ -156,7 +158,7 @@ public final class ApiTls {
   }
 
   /** An issued client certificate and its private key. */
-  public record Issued(X509Certificate certificate, PrivateKey key) {}
+  public record Issued(X509Certificate certificate, KeyPair keys) {}
 
   /** {@code key} as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}). */
   public static String pkcs8Pem(PrivateKey key) {
@@ -164,14 +166,25 @@ public final class ApiTls {
   }
 
   /**
-   * {@code key} in its algorithm's own format: PKCS#1 for RSA ({@code BEGIN RSA PRIVATE KEY}), SEC1
-   * for EC ({@code BEGIN EC PRIVATE KEY}), as kind and minikube write them.
+   * The private key of {@code keys} in its algorithm's own format, as kind, minikube and OpenSSL
+   * write them: PKCS#1 for RSA ({@code BEGIN RSA PRIVATE KEY}); SEC1 for EC ({@code BEGIN EC
+   * PRIVATE KEY}), with the curve and the public key in it.
    */
-  public static String traditionalPem(PrivateKey key) {
+  public static String traditionalPem(KeyPair keys) {
     try {
-      PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
-      String type = key.getAlgorithm().equals("RSA") ? "RSA PRIVATE KEY" : "EC PRIVATE KEY";
-      return pem(new PemObject(type, info.parsePrivateKey().toASN1Primitive().getEncoded()));
+      PrivateKeyInfo info = PrivateKeyInfo.getInstance(keys.getPrivate().getEncoded());
+      if (keys.getPrivate() instanceof ECPrivateKey ec) {
+        SubjectPublicKeyInfo pub = SubjectPublicKeyInfo.getInstance(keys.getPublic().getEncoded());
+        org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+            new org.bouncycastle.asn1.sec.ECPrivateKey(
+                ec.getParams().getOrder().bitLength(),
+                ec.getS(),
+                pub.getPublicKeyData(),
+                pub.getAlgorithm().getParameters());
+        return pem(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+      }
+      return pem(
+          new PemObject("RSA PRIVATE KEY", info.parsePrivateKey().toASN1Primitive().getEncoded()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

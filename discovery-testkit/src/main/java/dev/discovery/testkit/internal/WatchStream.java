@@ -120,14 +120,14 @@ public final class WatchStream implements WatchCache.Sink {
         write(
             out,
             "BOOKMARK",
-            ApiDocuments.bookmark(resource, b.resourceVersion(), b.initialEventsEnd()));
+            ApiJson.bookmark(resource.kind(), b.resourceVersion(), b.initialEventsEnd()));
       }
     }
   }
 
   private static void write(OutputStream out, String type, Map<String, Object> object)
       throws IOException {
-    byte[] line = ApiDocuments.write(ApiDocuments.event(type, object));
+    byte[] line = ApiDocuments.write(ApiJson.watchEvent(type, object));
     out.write(line);
     out.write('\n');
     out.flush();

@@ -33,6 +33,11 @@ public final class RetainedSize {
 
   private RetainedSize() {}
 
+  /** The bytes of every object reachable from {@code root} (JOL's {@link GraphLayout}). */
+  public static long graphBytes(Object root) {
+    return GraphLayout.parseInstance(root).totalSize();
+  }
+
   /** The measurement for {@code policy} over {@code n} endpoints, as a JSON-ready map. */
   public static Map<String, Object> measure(String policy, int n) {
     List<Endpoint> endpoints = Fixtures.endpoints(n);

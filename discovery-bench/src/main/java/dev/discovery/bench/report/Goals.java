@@ -61,7 +61,41 @@ public final class Goals {
   /** Every goal, each with the figure measured in this run and a verdict. */
   public List<Goal> all() {
     return List.of(
-        randomGoal(), stickyGoal(), buildGoal(), retainedGoal(), changeGoal(), footprintGoal());
+        randomGoal(),
+        stickyGoal(),
+        buildGoal(),
+        retainedGoal(),
+        changeGoal(),
+        footprintGoal(),
+        apiDelayGoal());
+  }
+
+  Goal apiDelayGoal() {
+    String name =
+        "a cluster change reaches a k8s+api watch's listener within 1.5x of client-java's shared"
+            + " informer (median and p99 over 200 changes, same server, same run)";
+    if (m.api() == null) {
+      return new Goal(name, "-", Verdict.NOT_MEASURED, "no api.json in this run");
+    }
+    Map<String, List<Number>> d = new ApiSummary(m.api()).delays();
+    List<Number> ours = d.get(ApiSummary.API);
+    List<Number> informer = d.get(ApiSummary.INFORMER);
+    if (ours == null || informer == null) {
+      return new Goal(name, "-", Verdict.NOT_MEASURED, "no informer in this run's api.json");
+    }
+    List<String> measured = new ArrayList<>();
+    List<String> why = new ArrayList<>();
+    for (double q : new double[] {0.5, 0.99}) {
+      String label = q == 0.5 ? "median" : "p99";
+      double a = ApiSummary.quantile(ours, q);
+      double b = ApiSummary.quantile(informer, q);
+      String text = label + " " + num(a / 1e6) + " ms vs " + num(b / 1e6) + " ms, " + ratio(a / b);
+      measured.add(text);
+      if (a / b > ApiSummary.INFORMER_RATIO_BOUND) {
+        why.add(label + " " + ratio(a / b) + " > ×1.5");
+      }
+    }
+    return verdict(name, ours.size() + " changes: " + String.join("; ", measured), why);
   }
 
   Goal randomGoal() {

@@ -29,6 +29,7 @@ final class Measurements {
   private final Map<String, Object> run;
   private final List<Object> retained;
   private final Map<String, Object> footprint;
+  private Map<String, Object> api;
 
   /**
    * @param run {@code run.json} (empty when absent)
@@ -52,6 +53,7 @@ final class Measurements {
     Map<String, Object> run = Map.of();
     List<Object> retained = null;
     Map<String, Object> footprint = null;
+    Map<String, Object> api = null;
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
       files = s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
@@ -63,10 +65,18 @@ final class Measurements {
         case "run.json" -> run = JSON.std.mapFrom(text);
         case "retained.json" -> retained = JSON.std.listFrom(text);
         case "footprint.json" -> footprint = JSON.std.mapFrom(text);
+        case "api.json" -> api = JSON.std.mapFrom(text);
         default -> results.addAll(JmhResult.parse(text, f.toString()));
       }
     }
-    return new Measurements(results, run, retained, footprint);
+    Measurements m = new Measurements(results, run, retained, footprint);
+    m.api = api;
+    return m;
+  }
+
+  /** {@code api.json} (the API source's run), or {@code null} when absent. */
+  Map<String, Object> api() {
+    return api;
   }
 
   List<JmhResult> results() {

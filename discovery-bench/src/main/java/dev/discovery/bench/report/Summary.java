@@ -76,6 +76,10 @@ public final class Summary {
     renderRetained(md);
     renderResolve(md);
     renderFootprint(md);
+    if (m.api() != null) {
+      md.append('\n');
+      new ApiSummary(m.api()).render(md);
+    }
     return md.toString();
   }
 
@@ -160,16 +164,20 @@ public final class Summary {
     md.append("## Goals\n\n");
     md.append("| goal | measured | verdict |\n| --- | --- | --- |\n");
     for (Goal g : goals.all()) {
-      String v =
-          switch (g.verdict()) {
-            case MET -> g.why().isEmpty() ? "met" : "met (" + g.why() + ")";
-            case MISSED -> "**missed**: " + g.why();
-            case NOT_MEASURED -> "not measured (" + g.why() + ")";
-          };
+      String v = verdictText(g);
       md.append("| ").append(g.name()).append(" | ").append(g.measured());
       md.append(" | ").append(v).append(" |\n");
     }
     md.append('\n');
+  }
+
+  /** {@code met}, {@code **missed**: why} or {@code not measured (why)}. */
+  static String verdictText(Goal g) {
+    return switch (g.verdict()) {
+      case MET -> g.why().isEmpty() ? "met" : "met (" + g.why() + ")";
+      case MISSED -> "**missed**: " + g.why();
+      case NOT_MEASURED -> "not measured (" + g.why() + ")";
+    };
   }
 
   @SuppressWarnings("unchecked")

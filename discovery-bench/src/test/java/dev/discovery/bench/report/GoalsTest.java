@@ -228,6 +228,6 @@ class GoalsTest {
   void load_emptyDirectory_reportsEveryGoalNotMeasured(@TempDir Path dir) throws IOException {
     List<Goal> goals = new Goals(Measurements.load(dir)).all();
 
-    assertThat(goals).hasSize(6).allMatch(g -> g.verdict() == Verdict.NOT_MEASURED);
+    assertThat(goals).hasSize(7).allMatch(g -> g.verdict() == Verdict.NOT_MEASURED);
   }
 }

@@ -27,6 +27,11 @@ import java.util.function.Consumer;
  * Measures the Kubernetes API source beside its peers, in one JVM, on loopback, and writes {@code
  * api.json}: raw samples, never verdicts (the summary computes medians, percentiles and ratios).
  *
+ * <p>The delay and large-Service phases run without bookmarks ({@link Rig#NO_BOOKMARKS}:
+ * client-java refuses the fake server's EndpointSlice bookmarks); our source's Service watch, which
+ * then hears nothing, is resumed at its idle bound (90 s), a request that changes no endpoints. The
+ * request phase has bookmarks once a minute, as a real server sends them.
+ *
  * <ol>
  *   <li><b>delay</b>: a headless Service of 10 pods scaled to 11 and back, {@code changes} times
  *       after {@code warmup} changes not counted; each change waits until every peer delivered it,
@@ -122,7 +127,7 @@ public final class ApiBench {
     all.add(SourcePeer.api(false));
     all.addAll(peers);
     all.add(SourcePeer.dns());
-    try (Rig rig = Rig.start(cluster);
+    try (Rig rig = Rig.start(cluster, Rig.NO_BOOKMARKS);
         Started started = Started.all(rig, all, SERVICE, PODS)) {
       Map<String, List<Long>> delays =
           drive(
@@ -249,7 +254,7 @@ public final class ApiBench {
     all.addAll(peers);
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("pods", pods);
-    try (Rig rig = Rig.start(cluster)) {
+    try (Rig rig = Rig.start(cluster, Rig.NO_BOOKMARKS)) {
       m.put("slices", cluster.endpointSlices(NAMESPACE, LARGE).size());
       Map<String, List<Long>> first = new LinkedHashMap<>();
       for (int rep = 0; rep <= settings.largeRepetitions(); rep++) {

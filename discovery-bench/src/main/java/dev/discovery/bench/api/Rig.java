@@ -20,9 +20,18 @@ public final class Rig implements AutoCloseable {
   private final FakeApiServer api;
   private final FakeDnsServer dns;
 
-  private Rig(FakeCluster cluster) {
+  /**
+   * A bookmark interval longer than any run: no bookmarks. The fake server's EndpointSlice bookmark
+   * carries only {@code metadata.resourceVersion}, while a real API server also writes the fields
+   * Go does not omit ({@code "endpoints":null}); client-java 24 refuses it ("The required field
+   * `endpoints` is not found"), and its reflector fails and relists at every bookmark, which would
+   * put those relists into the informer's delays.
+   */
+  public static final Duration NO_BOOKMARKS = Duration.ofDays(1);
+
+  private Rig(FakeCluster cluster, Duration bookmarkInterval) {
     this.cluster = cluster;
-    this.api = FakeApiServer.start(cluster);
+    this.api = FakeApiServer.builder(cluster).bookmarkInterval(bookmarkInterval).start();
     FakeDnsServer started = null;
     try {
       started = FakeDnsServer.builder(cluster).ttl(DNS_TTL).start();
@@ -34,9 +43,14 @@ public final class Rig implements AutoCloseable {
     this.dns = started;
   }
 
-  /** Starts both servers over {@code cluster}. */
+  /** Starts both servers over {@code cluster}; the API server sends bookmarks once a minute. */
   public static Rig start(FakeCluster cluster) {
-    return new Rig(cluster);
+    return new Rig(cluster, FakeApiServer.DEFAULT_BOOKMARK_INTERVAL);
+  }
+
+  /** Starts both servers over {@code cluster}, with bookmarks every {@code bookmarkInterval}. */
+  public static Rig start(FakeCluster cluster, Duration bookmarkInterval) {
+    return new Rig(cluster, bookmarkInterval);
   }
 
   /**

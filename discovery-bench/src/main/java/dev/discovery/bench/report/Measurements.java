@@ -29,7 +29,7 @@ final class Measurements {
   private final Map<String, Object> run;
   private final List<Object> retained;
   private final Map<String, Object> footprint;
-  private Map<String, Object> api;
+  private final Map<String, Object> api;
 
   /**
    * @param run {@code run.json} (empty when absent)
@@ -41,6 +41,19 @@ final class Measurements {
       Map<String, Object> run,
       List<Object> retained,
       Map<String, Object> footprint) {
+    this(results, run, retained, footprint, null);
+  }
+
+  /**
+   * @param api {@code api.json}, or {@code null} when absent
+   */
+  Measurements(
+      List<JmhResult> results,
+      Map<String, Object> run,
+      List<Object> retained,
+      Map<String, Object> footprint,
+      Map<String, Object> api) {
+    this.api = api;
     this.results = List.copyOf(results);
     this.run = run;
     this.retained = retained;
@@ -69,9 +82,7 @@ final class Measurements {
         default -> results.addAll(JmhResult.parse(text, f.toString()));
       }
     }
-    Measurements m = new Measurements(results, run, retained, footprint);
-    m.api = api;
-    return m;
+    return new Measurements(results, run, retained, footprint, api);
   }
 
   /** {@code api.json} (the API source's run), or {@code null} when absent. */

@@ -44,9 +44,10 @@ import java.util.function.Consumer;
  *       on both sides); JOL's size of our snapshot; then one pod's readiness toggled {@code
  *       sliceUpdates} times (one slice changes) with our source behind a sticky balancer and the
  *       informer both watching: delay to each, and the bytes our source's threads allocated.
- *   <li><b>requests</b>: {@code rateServices} Services watched through one provider for {@code
- *       rateDuration}; the server's request log per Service (every list and watch, the {@code
- *       timeoutSeconds} each watch asked for, and how long each watch lasted until the next).
+ *   <li><b>requests</b>: {@code rateServices} Services, each watched by its own Discovery, for
+ *       {@code rateDuration}; the server's request log per Service (every list and watch, the
+ *       {@code timeoutSeconds} each watch asked for, and how long each watch lasted until the
+ *       next).
  * </ol>
  */
 public final class ApiBench {

@@ -42,6 +42,12 @@ public final class ApiSummary {
     Path dir = Path.of(args.length > 0 ? args[0] : "results");
     Measurements m = Measurements.load(dir);
     StringBuilder md = new StringBuilder("# discovery-bench: the Kubernetes API source\n\n");
+    Map<String, Object> a = m.api();
+    md.append("- Command: `discovery-bench/run-bench api` (commit ").append(a.get("commit"));
+    md.append("), ").append(a.get("started")).append(" to ").append(a.get("finished")).append('\n');
+    md.append("- Machine: ").append(a.get("cpu")).append(", ").append(a.get("cpus"));
+    md.append(" CPUs; ").append(a.get("os")).append("; ").append(a.get("jvm"));
+    md.append("; `-Xms1g -Xmx1g`, one JVM for every peer and both servers\n\n");
     Goals goals = new Goals(m);
     md.append("| goal | measured | verdict |\n| --- | --- | --- |\n");
     for (Goals.Goal g : List.of(goals.apiDelayGoal(), goals.footprintGoal())) {
@@ -298,8 +304,8 @@ public final class ApiSummary {
     md.append(
         String.format(
             Locale.ROOT,
-            "%d Services watched through one provider for %.0f s; the fake server's request log"
-                + " holds %d requests for them: %.1f per Service to start (lists or streaming"
+            "%d Services, each watched by its own Discovery, for %.0f s; the fake server's"
+                + " request log holds %d requests for them: %.1f per Service to start (lists or streaming"
                 + " lists, and watches), over %.1f watch streams per Service (the Service and its"
                 + " EndpointSlices). Each watch asks for `timeoutSeconds` drawn in 300..600 (mean"
                 + " asked: %.0f s); %d watches ended and were renewed within the run (from one watch"

@@ -12,6 +12,7 @@ import dev.discovery.api.ServiceWatch;
 import dev.discovery.testkit.BindServer;
 import dev.discovery.testkit.DnsFault;
 import dev.discovery.testkit.EndpointSlice;
+import dev.discovery.testkit.FakeApiServer;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
 import dev.discovery.testkit.FakeResolver;
@@ -21,6 +22,10 @@ import dev.discovery.testkit.Pod;
 import dev.discovery.testkit.Service;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +106,37 @@ class TestkitExamplesTest {
 
       dns.clearFaults();
       await().until(() -> web.current().orElseThrow().size() == 4);
+    }
+  }
+
+  // end-snippet
+
+  // snippet:fake-api-server
+  @Test
+  void servesTheClusterOverTheKubernetesApi() throws Exception {
+    FakeCluster cluster = FakeCluster.create();
+    cluster.apply(Service.clusterIp("shop", "web").selector("app", "web").port("http", 80).build());
+    cluster.scale(Pod.builder("shop", "web").label("app", "web").build(), 3);
+
+    try (FakeApiServer api = FakeApiServer.builder(cluster).plainHttp().start()) {
+      // kubectl, client-java or the k8s+api source would take api.kubeconfig() (HTTPS by default).
+      URI slices =
+          api.url()
+              .resolve(
+                  "/apis/discovery.k8s.io/v1/namespaces/shop/endpointslices"
+                      + "?labelSelector=kubernetes.io/service-name%3Dweb");
+      HttpRequest list =
+          HttpRequest.newBuilder(slices).header("Authorization", "Bearer " + api.token()).build();
+      HttpClient http = HttpClient.newHttpClient();
+
+      HttpResponse<String> ok = http.send(list, HttpResponse.BodyHandlers.ofString());
+      assertThat(ok.body()).contains("\"kind\":\"EndpointSliceList\"");
+
+      api.faults().forbid("list", "endpointslices", "shop");
+      HttpResponse<String> denied = http.send(list, HttpResponse.BodyHandlers.ofString());
+      assertThat(denied.statusCode()).isEqualTo(403); // a Status object, as the real server writes
+
+      assertThat(api.requests().count("list", "endpointslices")).isEqualTo(2);
     }
   }
 

@@ -83,8 +83,9 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
                 context.syncContext().execute(() -> report(error));
                 return;
               }
+              // The hub's connection: another resolver of this Discovery may have made it first.
               ApiHub acquired = source.acquire(context, connection);
-              context.syncContext().execute(() -> attach(acquired, connection));
+              context.syncContext().execute(() -> attach(acquired, acquired.connection()));
             });
   }
 

@@ -121,7 +121,7 @@ class JavaApiTest {
 
       assertThat(w.current().orElseThrow().summary())
           .isEqualTo(
-              "HEADLESS source=dns (API source not installed) revision=1 endpoints=3 ready=3");
+              "HEADLESS source=dns (not in a cluster, no kubeconfig) revision=1 endpoints=3 ready=3");
     }
   }
 }

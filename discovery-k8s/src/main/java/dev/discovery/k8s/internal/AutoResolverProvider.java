@@ -23,7 +23,8 @@ import java.util.Optional;
  *       (401, 403) or a configuration error, it falls back to DNS for good, saying why: {@code
  *       k8s+dns (API: forbidden: ... cannot list endpointslices.discovery.k8s.io in namespace
  *       shop)}, logged once.
- *   <li>Else DNS, with the reason: {@code dns (API source not installed)}.
+ *   <li>Else DNS, with the reason: {@code dns (API source not installed)}, {@code dns (not in a
+ *       cluster, no kubeconfig)}.
  * </ul>
  *
  * A target whose access mode is {@code nodePort} or {@code loadBalancer} never falls back: DNS
@@ -69,14 +70,7 @@ public final class AutoResolverProvider implements ResolverProvider {
           context.syncContext(),
           st.toString());
     }
-    String reason =
-        api.isEmpty()
-            ? "API source not installed"
-            : "not in a cluster and no kubeconfig: "
-                + IN_CLUSTER_VARIABLE
-                + " and "
-                + KUBECONFIG_VARIABLE
-                + " unset, ~/.kube/config absent";
+    String reason = api.isEmpty() ? "API source not installed" : "not in a cluster, no kubeconfig";
     if (!podsOnly) {
       return Resolvers.failing(
           ResolutionError.misconfigured(

@@ -1,6 +1,7 @@
 /**
  * Kubernetes sources for discovery: the {@link dev.discovery.k8s.KubernetesTarget} grammar, the DNS
- * resolver ({@code k8s+dns}) and the {@code k8s} scheme, which chooses the source and says which.
+ * resolver ({@code k8s+dns}), the API resolver ({@code k8s+api}) and the {@code k8s} scheme, which
+ * chooses the source and says which.
  *
  * @provides dev.discovery.spi.ResolverProvider
  */
@@ -18,5 +19,6 @@ module dev.discovery.k8s {
 
   provides dev.discovery.spi.ResolverProvider with
       dev.discovery.k8s.DnsResolverProvider,
+      dev.discovery.k8s.ApiResolverProvider,
       dev.discovery.k8s.internal.AutoResolverProvider;
 }

@@ -11,7 +11,7 @@ import java.util.Objects;
  * k8s+api} schemes:
  *
  * <pre>
- * &lt;scheme&gt;://[authority]/&lt;service&gt;[.&lt;namespace&gt;[.svc[.&lt;zone&gt;]]][.][:&lt;port number or port name&gt;]
+ * &lt;scheme&gt;://[authority]/&lt;service&gt;[.&lt;namespace&gt;[.svc[.&lt;zone&gt;]]][.][:&lt;port number or port name&gt;][?access=&lt;mode&gt;]
  * </pre>
  *
  * <ul>
@@ -22,6 +22,8 @@ import java.util.Objects;
  *       trailing dot makes the name absolute.
  *   <li>A port is a number 1..65535 or a port name (an IANA service name, as Kubernetes validates
  *       it), in ASCII.
+ *   <li>{@code ?access=pods|nodePort|loadBalancer} chooses the {@link AccessMode} of the API
+ *       source, and wins over the provider's; {@code k8s+dns} takes {@code pods} only.
  *   <li>{@code k8s} takes no authority; {@code k8s+dns} and {@code k8s+api} take a server {@code
  *       host[:port]}.
  * </ul>
@@ -37,6 +39,7 @@ import java.util.Objects;
  * @param zone the cluster zone such as {@code cluster.local}; {@code null} when absent
  * @param absolute whether the name ends with a dot (no search list applies)
  * @param port the port; {@code null} when the target names none
+ * @param access the access mode; {@code null} when the target names none (the provider's applies)
  * @since 0.1
  */
 public record KubernetesTarget(
@@ -47,7 +50,8 @@ public record KubernetesTarget(
     boolean svc,
     String zone,
     boolean absolute,
-    ServicePort port)
+    ServicePort port,
+    AccessMode access)
     implements Target {
 
   /** The scheme for which the SDK chooses the source and says which. */
@@ -67,6 +71,24 @@ public record KubernetesTarget(
    */
   public KubernetesTarget {
     KubernetesTargetParser.validate(scheme, authority, service, namespace, svc, zone, absolute);
+    KubernetesTargetParser.validateAccess(scheme, access);
+  }
+
+  /**
+   * A target that names no access mode.
+   *
+   * @throws IllegalArgumentException if a part is invalid
+   */
+  public KubernetesTarget(
+      String scheme,
+      String authority,
+      String service,
+      String namespace,
+      boolean svc,
+      String zone,
+      boolean absolute,
+      ServicePort port) {
+    this(scheme, authority, service, namespace, svc, zone, absolute, port, null);
   }
 
   /**
@@ -86,12 +108,20 @@ public record KubernetesTarget(
 
   /** This target with {@code scheme} instead (for a resolver that delegates to another source). */
   public KubernetesTarget withScheme(String scheme) {
-    return new KubernetesTarget(scheme, authority, service, namespace, svc, zone, absolute, port);
+    return new KubernetesTarget(
+        scheme, authority, service, namespace, svc, zone, absolute, port, access);
   }
 
   /** This target with {@code port} ({@code null}: none). */
   public KubernetesTarget withPort(ServicePort port) {
-    return new KubernetesTarget(scheme, authority, service, namespace, svc, zone, absolute, port);
+    return new KubernetesTarget(
+        scheme, authority, service, namespace, svc, zone, absolute, port, access);
+  }
+
+  /** This target with {@code access} ({@code null}: none, the provider's applies). */
+  public KubernetesTarget withAccess(AccessMode access) {
+    return new KubernetesTarget(
+        scheme, authority, service, namespace, svc, zone, absolute, port, access);
   }
 
   /** The DNS name as written, without the trailing dot: {@code web.shop.svc.cluster.local}. */
@@ -123,6 +153,7 @@ public record KubernetesTarget(
         + "/"
         + name()
         + (absolute ? "." : "")
-        + (port == null ? "" : ":" + port);
+        + (port == null ? "" : ":" + port)
+        + (access == null ? "" : "?access=" + access.spelling());
   }
 }

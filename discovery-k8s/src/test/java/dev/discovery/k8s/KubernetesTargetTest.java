@@ -40,6 +40,10 @@ class KubernetesTargetTest {
         "k8s+dns://kube-dns.kube-system/web",
         "k8s+api:///web.shop:grpc",
         "k8s+api://api.example.com:6443/web.shop",
+        "k8s+api:///web.shop:http?access=nodePort",
+        "k8s+api:///web.shop?access=loadBalancer",
+        "k8s:///web.shop:80?access=pods",
+        "k8s+dns:///web.shop:http?access=pods",
         "static:///10.0.0.1:80",
         "static:///10.0.0.1:80,10.0.0.2:8080",
         "static:///[::1]:80,127.0.0.1:80",
@@ -63,6 +67,49 @@ class KubernetesTargetTest {
     assertThat(t.zone()).isEqualTo("cluster.local");
     assertThat(t.absolute()).isTrue();
     assertThat(t.port()).isEqualTo(new ServicePort.Name("grpc"));
+  }
+
+  @Test
+  void parse_accessMode_isCarriedAfterThePort() {
+    KubernetesTarget t = KubernetesTarget.parse("k8s+api:///web.shop:http?access=NODEPORT");
+    assertThat(t.access()).isEqualTo(AccessMode.NODE_PORT);
+    assertThat(t.port()).isEqualTo(new ServicePort.Name("http"));
+    assertThat(t.toString()).isEqualTo("k8s+api:///web.shop:http?access=nodePort");
+    assertThat(KubernetesTarget.parse("k8s:///web.shop").access()).isNull();
+    assertThat(t.withScheme("k8s").withPort(null).access()).isEqualTo(AccessMode.NODE_PORT);
+  }
+
+  @ParameterizedTest
+  @MethodSource("badAccess")
+  void parse_badAccess_namesItAndTheExpectedForm(String text, String message) {
+    assertThatThrownBy(() -> KubernetesTarget.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  static Stream<Arguments> badAccess() {
+    return Stream.of(
+        Arguments.of(
+            "k8s+dns:///web.shop:http?access=nodePort",
+            "access: nodePort needs the API source (expected: k8s+api:// or k8s://)"),
+        Arguments.of(
+            "k8s+dns:///web.shop?access=loadBalancer",
+            "access: loadBalancer needs the API source (expected: k8s+api:// or k8s://)"),
+        Arguments.of(
+            "k8s+api:///web.shop?access=nodes",
+            "access: \"nodes\" (expected: access=pods, access=nodePort or access=loadBalancer)"),
+        Arguments.of(
+            "k8s+api:///web.shop?mode=pods",
+            "query: \"mode=pods\" (expected: access=pods, access=nodePort or"),
+        Arguments.of(
+            "k8s+api:///web.shop?access=pods&x=1", "query: \"access=pods&x=1\" (expected:"));
+  }
+
+  @Test
+  void dnsTarget_withNodePortAccess_isRefusedWhenBuiltByHand() {
+    KubernetesTarget api = KubernetesTarget.parse("k8s+api:///web.shop:http?access=nodePort");
+    assertThatThrownBy(() -> api.withScheme(KubernetesTarget.K8S_DNS))
+        .hasMessage("access: nodePort needs the API source (expected: k8s+api:// or k8s://)");
   }
 
   @Test
@@ -201,8 +248,12 @@ class KubernetesTargetTest {
           case 1 -> new ServicePort.Number(1 + r.nextInt(65535));
           default -> new ServicePort.Name("p" + label(r, false).substring(0, 1) + r.nextInt(1000));
         };
+    AccessMode access =
+        r.nextBoolean() || scheme.equals("k8s+dns")
+            ? null
+            : AccessMode.values()[r.nextInt(AccessMode.values().length)];
     return new KubernetesTarget(
-        scheme, authority, service, namespace, svc, zone, r.nextBoolean(), port);
+        scheme, authority, service, namespace, svc, zone, r.nextBoolean(), port, access);
   }
 
   private static String label(Random r, boolean letterFirst) {

@@ -1,5 +1,6 @@
 package dev.discovery.k8s.internal;
 
+import dev.discovery.k8s.AccessMode;
 import dev.discovery.k8s.KubernetesTarget;
 import dev.discovery.spi.IpAddresses;
 import dev.discovery.spi.ServicePort;
@@ -14,7 +15,7 @@ import java.util.Objects;
  */
 public final class KubernetesTargetParser {
   static final String SERVICE_FORM =
-      "<scheme>://[authority]/<service>[.<namespace>[.svc[.<zone>]]][.][:<port>],"
+      "<scheme>://[authority]/<service>[.<namespace>[.svc[.<zone>]]][.][:<port>][?access=<mode>],"
           + " e.g. k8s:///web.shop:grpc";
   private static final String DNS_1035 =
       "a DNS-1035 label: at most 63 characters of a-z, 0-9 and '-', starting with a letter and"
@@ -83,7 +84,15 @@ public final class KubernetesTargetParser {
     return text.toLowerCase(Locale.ROOT);
   }
 
-  private static KubernetesTarget parseService(String scheme, String authority, String path) {
+  private static KubernetesTarget parseService(
+      String scheme, String authority, String pathAndQuery) {
+    String path = pathAndQuery;
+    AccessMode access = null;
+    int question = pathAndQuery.indexOf('?');
+    if (question >= 0) {
+      path = pathAndQuery.substring(0, question);
+      access = parseAccess(pathAndQuery.substring(question + 1));
+    }
     String name = path;
     ServicePort port = null;
     int colon = path.lastIndexOf(':');
@@ -123,7 +132,35 @@ public final class KubernetesTargetParser {
         zone = String.join(".", java.util.Arrays.copyOfRange(labels, 3, labels.length));
       }
     }
-    return new KubernetesTarget(scheme, authority, service, namespace, svc, zone, absolute, port);
+    return new KubernetesTarget(
+        scheme, authority, service, namespace, svc, zone, absolute, port, access);
+  }
+
+  private static AccessMode parseAccess(String query) {
+    String expected = " (expected: access=pods, access=nodePort or access=loadBalancer)";
+    if (!query.startsWith("access=") || query.indexOf('&') >= 0) {
+      throw new IllegalArgumentException("query: \"" + query + "\"" + expected);
+    }
+    String mode = query.substring("access=".length());
+    try {
+      return AccessMode.parse(mode);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("access: \"" + mode + "\"" + expected);
+    }
+  }
+
+  /** Checks that {@code scheme} can serve {@code access}: DNS sees pods only. */
+  public static void validateAccess(String scheme, AccessMode access) {
+    if (access != null && access != AccessMode.PODS && scheme.equals(KubernetesTarget.K8S_DNS)) {
+      throw new IllegalArgumentException(
+          "access: "
+              + access.spelling()
+              + " needs the API source (expected: "
+              + KubernetesTarget.K8S_API
+              + ":// or "
+              + KubernetesTarget.K8S
+              + "://)");
+    }
   }
 
   /** Checks the parts of a {@link KubernetesTarget}; throws naming the first bad one. */

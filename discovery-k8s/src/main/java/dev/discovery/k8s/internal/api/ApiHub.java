@@ -1,0 +1,150 @@
+package dev.discovery.k8s.internal.api;
+
+import dev.discovery.api.ResolutionError;
+import dev.discovery.spi.ResolverContext;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The watches one provider's resolvers share (those made with one scheduler): one HTTP client, a
+ * {@link ServiceWatcher} per (namespace, Service), whatever the ports and access modes asking, and
+ * one cluster-wide watch of the Nodes while some resolver uses the {@code nodePort} mode.
+ *
+ * <p>Its state lives in its own serialized context over the first resolver's blocking executor;
+ * sinks are called there and hop to their own resolver's context. {@link ApiSource} counts its
+ * users; the last one's release closes every watch and then the client.
+ */
+final class ApiHub {
+  /** Hears one Service's shared watches, in the hub's context. */
+  interface Sink {
+    /** The Service and its slices, once both are listed, and after every change. */
+    void onService(ServiceWatcher.View view);
+
+    /** The Nodes, once listed and after every change (to {@code nodePort} sinks only). */
+    void onNodes(List<NodeObject> nodes);
+
+    /** A failure of a watch, retried already; the last good state stays. */
+    void onError(ResolutionError error);
+  }
+
+  private final ScheduledExecutorService key;
+  private final ApiClient client;
+  private final ApiTransport transport;
+  private final SerialContext context;
+  private final ResourceWatch.Runtime runtime;
+  private final ResourceWatch.Options options;
+  int users; // guarded by the ApiSource
+
+  // In the hub's context:
+  private final Map<String, ServiceWatcher> services = new HashMap<>();
+  private final Set<Sink> nodeSinks = new LinkedHashSet<>();
+  private ResourceWatch<NodeObject> nodeWatch;
+  private List<NodeObject> nodes; // null until listed
+  private boolean over;
+
+  ApiHub(ApiConnection connection, ResolverContext first, ApiSource.Settings settings) {
+    this.key = first.scheduler();
+    this.client = new ApiClient(new ConnectionAccess(connection), ApiClient.Limits.defaults());
+    this.transport = new RenewingTransport(client, connection.credentials());
+    this.context = new SerialContext(first.blockingExecutor());
+    this.runtime =
+        new ResourceWatch.Runtime(context, first.scheduler(), first.clock(), settings.random());
+    this.options = settings.watch();
+  }
+
+  ScheduledExecutorService key() {
+    return key;
+  }
+
+  /** Adds {@code sink} to the watches of {@code namespace/service} (and of the Nodes). */
+  void subscribe(String namespace, String service, boolean needsNodes, Sink sink) {
+    context.execute(
+        () -> {
+          if (over) {
+            return;
+          }
+          services
+              .computeIfAbsent(
+                  namespace + "/" + service, k -> new ServiceWatcher(this, namespace, service))
+              .add(sink);
+          if (needsNodes) {
+            addNodeSink(sink);
+          }
+        });
+  }
+
+  /** Removes {@code sink}; a watch nobody hears any more stops. */
+  void unsubscribe(String namespace, String service, Sink sink) {
+    context.execute(
+        () -> {
+          String k = namespace + "/" + service;
+          ServiceWatcher watcher = services.get(k);
+          if (watcher != null && watcher.remove(sink)) {
+            services.remove(k);
+          }
+          if (nodeSinks.remove(sink) && nodeSinks.isEmpty()) {
+            stopNodes();
+          }
+        });
+  }
+
+  /** Closes every watch, then the client. */
+  void shutdown() {
+    context.execute(
+        () -> {
+          over = true;
+          services.values().forEach(ServiceWatcher::close);
+          services.clear();
+          nodeSinks.clear();
+          stopNodes();
+          // After the watches' own close tasks, queued behind this one.
+          context.execute(client::close);
+        });
+  }
+
+  <T> ResourceWatch<T> watch(
+      ResourceQuery query,
+      java.util.function.Function<java.util.Map<String, Object>, T> decoder,
+      ResourceWatch.Listener<T> listener) {
+    ResourceWatch<T> w = new ResourceWatch<>(transport, query, decoder, listener, runtime, options);
+    w.start();
+    return w;
+  }
+
+  private void addNodeSink(Sink sink) {
+    nodeSinks.add(sink);
+    if (nodeWatch == null) {
+      nodeWatch =
+          watch(
+              ResourceQuery.nodes(),
+              json -> ServiceWatcher.valueOf(NodeObject.parse(json)),
+              new ResourceWatch.Listener<>() {
+                @Override
+                public void onSnapshot(SortedMap<String, NodeObject> current, String rv) {
+                  nodes = List.copyOf(current.values());
+                  nodeSinks.forEach(s -> s.onNodes(nodes));
+                }
+
+                @Override
+                public void onError(ResolutionError error, boolean stillServingLastGood) {
+                  nodeSinks.forEach(s -> s.onError(error));
+                }
+              });
+    } else if (nodes != null) {
+      sink.onNodes(nodes);
+    }
+  }
+
+  private void stopNodes() {
+    if (nodeWatch != null) {
+      nodeWatch.close();
+      nodeWatch = null;
+      nodes = null;
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package dev.discovery.k8s.internal.api;
+
+import dev.discovery.api.ResolutionError;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+
+/**
+ * The shared watches of one Service: the Service object (field selector {@code metadata.name}) and
+ * its EndpointSlices (label selector {@code kubernetes.io/service-name}), heard by every resolver
+ * of that Service whatever its port or access mode. Nothing is handed on until both are listed
+ * (slices without their Service are not yet "not found"). Lives in its {@link ApiHub}'s context.
+ */
+final class ServiceWatcher {
+  /**
+   * What the watches hold.
+   *
+   * @param service the Service, or null when it does not exist
+   * @param deleted the Service existed since the watch began and was deleted (an empty snapshot,
+   *     not NOT_FOUND)
+   * @param slices its EndpointSlices, in name order
+   */
+  record View(ServiceObject service, boolean deleted, List<SliceObject> slices) {}
+
+  private final Set<ApiHub.Sink> sinks = new LinkedHashSet<>();
+  private final ResourceWatch<ServiceObject> serviceWatch;
+  private final ResourceWatch<SliceObject> sliceWatch;
+  private boolean serviceListed;
+  private boolean slicesListed;
+  private boolean existed;
+  private ServiceObject service;
+  private List<SliceObject> slices = List.of();
+
+  ServiceWatcher(ApiHub hub, String namespace, String name) {
+    this.serviceWatch =
+        hub.watch(
+            ResourceQuery.service(namespace, name),
+            json -> valueOf(ServiceObject.parse(json)),
+            listener(
+                current -> {
+                  serviceListed = true;
+                  service = current.values().stream().findFirst().orElse(null);
+                  existed |= service != null;
+                }));
+    this.sliceWatch =
+        hub.watch(
+            ResourceQuery.endpointSlices(namespace, name),
+            json -> valueOf(SliceObject.parse(json)),
+            listener(
+                current -> {
+                  slicesListed = true;
+                  slices = List.copyOf(current.values());
+                }));
+  }
+
+  /** The decoded object, or an exception with the one-line reason (the watch reports it). */
+  static <T> T valueOf(Parsed<T> parsed) {
+    if (parsed instanceof Parsed.Malformed<T> m) {
+      throw new IllegalArgumentException(m.message());
+    }
+    return ((Parsed.Ok<T>) parsed).value();
+  }
+
+  private <T> ResourceWatch.Listener<T> listener(
+      java.util.function.Consumer<SortedMap<String, T>> update) {
+    return new ResourceWatch.Listener<>() {
+      @Override
+      public void onSnapshot(SortedMap<String, T> current, String resourceVersion) {
+        update.accept(current);
+        if (serviceListed && slicesListed) {
+          View view = view();
+          sinks.forEach(s -> s.onService(view));
+        }
+      }
+
+      @Override
+      public void onError(ResolutionError error, boolean stillServingLastGood) {
+        sinks.forEach(s -> s.onError(error));
+      }
+    };
+  }
+
+  private View view() {
+    return new View(service, service == null && existed, slices);
+  }
+
+  void add(ApiHub.Sink sink) {
+    sinks.add(sink);
+    if (serviceListed && slicesListed) {
+      sink.onService(view());
+    }
+  }
+
+  /** Removes {@code sink}; true (and the watches closed) when it was the last. */
+  boolean remove(ApiHub.Sink sink) {
+    sinks.remove(sink);
+    if (sinks.isEmpty()) {
+      close();
+      return true;
+    }
+    return false;
+  }
+
+  void close() {
+    serviceWatch.close();
+    sliceWatch.close();
+  }
+}

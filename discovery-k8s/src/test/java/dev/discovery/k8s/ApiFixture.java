@@ -1,0 +1,131 @@
+package dev.discovery.k8s;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.discovery.api.Discovery;
+import dev.discovery.api.EndpointSet;
+import dev.discovery.api.Environment;
+import dev.discovery.api.ResolutionError;
+import dev.discovery.api.ServiceWatch;
+import dev.discovery.spi.Backoff;
+import dev.discovery.spi.ResolverProvider;
+import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.testkit.FakeApiServer;
+import dev.discovery.testkit.FakeCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * A FakeCluster served by the testkit's fake API server over verified TLS on loopback, and a
+ * Discovery on real time whose {@code k8s+api} provider is configured from the server's kubeconfig,
+ * with a short backoff so that retries come quickly.
+ */
+final class ApiFixture implements AutoCloseable {
+  static final Duration WAIT = Duration.ofSeconds(20);
+  static final Backoff FAST = new Backoff(Duration.ofMillis(50), 2.0, 0.5, Duration.ofMillis(500));
+
+  final FakeCluster cluster;
+  final FakeApiServer api;
+  private final List<AutoCloseable> closeables = new ArrayList<>();
+  Discovery discovery;
+
+  ApiFixture() {
+    this(FakeCluster.create());
+  }
+
+  ApiFixture(FakeCluster cluster) {
+    this.cluster = cluster;
+    this.api = FakeApiServer.builder(cluster).bookmarkInterval(Duration.ofMillis(300)).start();
+  }
+
+  /** The provider's builder on the server's kubeconfig, fast backoff, seeded, plain lists. */
+  ApiResolverProvider.Builder provider() {
+    return ApiResolverProvider.builder()
+        .kubeconfig(api.kubeconfig())
+        .backoff(FAST)
+        .random(new Random(7))
+        .idleTimeout(Duration.ofSeconds(5))
+        .streamingList(false);
+  }
+
+  ApiFixture start() {
+    return start(provider().build());
+  }
+
+  ApiFixture start(ResolverProvider... providers) {
+    return start(Environment.empty(), providers);
+  }
+
+  ApiFixture start(Environment environment, ResolverProvider... providers) {
+    discovery =
+        Discovery.builder()
+            .environment(environment)
+            .registry(ResolverRegistry.of(providers))
+            .build();
+    return this;
+  }
+
+  ServiceWatch watch(String target) {
+    return discovery.watch(target);
+  }
+
+  /** Closed with the fixture, before the server. */
+  <T extends AutoCloseable> T closeLater(T closeable) {
+    closeables.add(closeable);
+    return closeable;
+  }
+
+  EndpointSet awaitSet(ServiceWatch w, Predicate<EndpointSet> condition) {
+    try {
+      await().atMost(WAIT).until(() -> w.current().filter(condition).isPresent());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no matching snapshot of "
+              + w.target()
+              + " within "
+              + WAIT
+              + ": current "
+              + w.current().map(EndpointSet::summary).orElse("none")
+              + ", last error "
+              + w.lastError().orElse(null)
+              + ", requests "
+              + api.requests());
+    }
+    return w.current().orElseThrow();
+  }
+
+  ResolutionError awaitError(ServiceWatch w, Predicate<ResolutionError> condition) {
+    try {
+      await().atMost(WAIT).until(() -> w.lastError().filter(condition).isPresent());
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(
+          "no matching error of "
+              + w.target()
+              + " within "
+              + WAIT
+              + ": last error "
+              + w.lastError().orElse(null)
+              + ", current "
+              + w.current().map(EndpointSet::summary).orElse("none"));
+    }
+    return w.lastError().orElseThrow();
+  }
+
+  long count(String verb, String resource) {
+    return api.requests().count(verb, resource);
+  }
+
+  @Override
+  public void close() throws Exception {
+    for (AutoCloseable c : closeables) {
+      c.close();
+    }
+    if (discovery != null) {
+      discovery.close();
+    }
+    api.close();
+  }
+}

@@ -19,7 +19,7 @@ class ResolveIT extends WithShopDns {
         .contains(
             "target     k8s:///web.shop:grpc",
             "kind       HEADLESS",
-            "source     dns (API source not installed)",
+            "source     dns (not in a cluster: KUBERNETES_SERVICE_HOST is not set)",
             "endpoints  3 endpoints, 3 ready");
     assertThat(r.stdout())
         .containsPattern("resolved   \\S+Z  revision 1  ttl 1 s  staleness \\d+ ms");

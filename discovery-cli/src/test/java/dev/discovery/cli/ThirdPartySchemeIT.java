@@ -40,7 +40,7 @@ class ThirdPartySchemeIT {
     assertThat(r.stderr())
         .contains(
             "scheme: \"inhouse\" in \"inhouse:///ledger\" has no resolver installed (expected one"
-                + " of: k8s, k8s+dns, static)");
+                + " of: k8s, k8s+api, k8s+dns, static)");
   }
 
   /** The provider's class and its ServiceLoader entry, as its author would ship them. */

@@ -55,16 +55,17 @@ final class ApiFixture implements AutoCloseable {
     return start(provider().build());
   }
 
+  /** A Discovery with the default providers, {@code providers} winning over them. */
   ApiFixture start(ResolverProvider... providers) {
     return start(Environment.empty(), providers);
   }
 
   ApiFixture start(Environment environment, ResolverProvider... providers) {
-    discovery =
-        Discovery.builder()
-            .environment(environment)
-            .registry(ResolverRegistry.of(providers))
-            .build();
+    ResolverRegistry registry = ResolverRegistry.defaultRegistry();
+    for (ResolverProvider p : providers) {
+      registry = registry.with(p);
+    }
+    discovery = Discovery.builder().environment(environment).registry(registry).build();
     return this;
   }
 

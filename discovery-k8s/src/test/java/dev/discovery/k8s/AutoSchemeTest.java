@@ -47,14 +47,24 @@ class AutoSchemeTest {
       EndpointSet set = web.first().toCompletableFuture().get(10, TimeUnit.SECONDS);
       assertThat(set.kind()).isEqualTo(ServiceKind.HEADLESS);
       assertThat(set.size()).isEqualTo(3);
-      assertThat(set.source().toString()).isEqualTo("dns (API source not installed)");
+      assertThat(set.source().toString())
+          .isEqualTo(
+              "dns (not in a cluster and no kubeconfig: KUBERNETES_SERVICE_HOST and KUBECONFIG"
+                  + " unset, ~/.kube/config absent)");
     }
   }
 
   @Test
   void defaultRegistry_findsTheDnsSource() {
     assertThat(dev.discovery.spi.ResolverRegistry.defaultRegistry().schemes())
-        .contains("k8s", "k8s+dns", "static");
+        .contains("k8s", "k8s+dns", "k8s+api", "static");
+  }
+
+  private static ResolverRegistry defaultsWithout(String scheme) {
+    return ResolverRegistry.of(
+        ResolverRegistry.defaultRegistry().providers().stream()
+            .filter(p -> !p.scheme().equals(scheme))
+            .toList());
   }
 
   /** Records what it is asked for; its resolvers report one endpoint. */
@@ -109,11 +119,52 @@ class AutoSchemeTest {
   void k8sScheme_usesDns_handsItTheTargetAsWritten_andSaysTheApiSourceIsNotInstalled() {
     Recording dns = new Recording("k8s+dns");
     try (Discovery discovery =
-        discovery(Environment.empty(), ResolverRegistry.defaultRegistry().with(dns))) {
+        discovery(Environment.empty(), defaultsWithout("k8s+api").with(dns))) {
       ServiceWatch watch = discovery.watch("k8s:///web.shop:grpc");
       assertThat(dns.targets).extracting(Target::toString).containsExactly("k8s:///web.shop:grpc");
       assertThat(watch.current().orElseThrow().source().toString())
           .isEqualTo("k8s+dns (API source not installed)");
+    }
+  }
+
+  @Test
+  void k8sScheme_withAKubeconfigInHome_usesTheApiSource_andSaysWhichFile() {
+    Recording dns = new Recording("k8s+dns");
+    Recording api = new Recording("k8s+api");
+    Environment home =
+        Environment.of(
+            Map.of("HOME", "/home/me"), Map.of(java.nio.file.Path.of("/home/me/.kube/config"), ""));
+    try (Discovery discovery =
+        discovery(home, ResolverRegistry.defaultRegistry().with(dns).with(api))) {
+      ServiceWatch watch = discovery.watch("k8s:///web.shop");
+      assertThat(dns.targets).isEmpty();
+      assertThat(watch.current().orElseThrow().source().toString())
+          .isEqualTo("k8s+api (kubeconfig /home/me/.kube/config)");
+    }
+  }
+
+  @Test
+  void k8sScheme_withKubeconfigVariable_usesTheApiSource() {
+    Recording api = new Recording("k8s+api");
+    Environment env = Environment.of(Map.of("KUBECONFIG", "/x/config"), Map.of());
+    try (Discovery discovery = discovery(env, ResolverRegistry.defaultRegistry().with(api))) {
+      ServiceWatch watch = discovery.watch("k8s:///web.shop");
+      assertThat(watch.current().orElseThrow().source().toString())
+          .isEqualTo("k8s+api (kubeconfig from KUBECONFIG)");
+    }
+  }
+
+  @Test
+  void k8sScheme_outsideAnyCluster_withNodePortAccess_isMisconfigured_notDns() {
+    Recording dns = new Recording("k8s+dns");
+    try (Discovery discovery =
+        discovery(Environment.empty(), ResolverRegistry.defaultRegistry().with(dns))) {
+      ServiceWatch watch = discovery.watch("k8s:///web.shop:http?access=nodePort");
+      assertThat(dns.targets).isEmpty();
+      assertThat(watch.lastError().orElseThrow().message())
+          .startsWith(
+              "access: nodePort needs the API source, which k8s:///web.shop:http?access=nodePort"
+                  + " cannot use (not in a cluster and no kubeconfig");
     }
   }
 
@@ -135,15 +186,11 @@ class AutoSchemeTest {
 
   @Test
   void k8sScheme_withNoDnsProvider_namesTheInstalledSchemes() {
-    ResolverRegistry noDns =
-        ResolverRegistry.of(
-            ResolverRegistry.defaultRegistry().providers().stream()
-                .filter(p -> !p.scheme().equals("k8s+dns"))
-                .toList());
+    ResolverRegistry noDns = defaultsWithout("k8s+dns");
     try (Discovery discovery = discovery(Environment.empty(), noDns)) {
       ServiceWatch watch = discovery.watch("k8s:///web.shop");
       assertThat(watch.lastError().orElseThrow().message())
-          .isEqualTo("no resolver for scheme k8s+dns (installed: k8s, static)");
+          .isEqualTo("no resolver for scheme k8s+dns (installed: k8s, k8s+api, static)");
     }
   }
 }

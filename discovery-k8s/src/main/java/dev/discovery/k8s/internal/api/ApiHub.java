@@ -93,18 +93,20 @@ final class ApiHub {
         });
   }
 
-  /** Closes every watch, then the client. */
+  /**
+   * Closes every watch, then the client, before it returns: the executors under the hub's context
+   * may be stopped right after (a Discovery stops its own once its resolvers are closed).
+   */
   void shutdown() {
-    context.execute(
+    context.shutdown(
         () -> {
           over = true;
           services.values().forEach(ServiceWatcher::close);
           services.clear();
           nodeSinks.clear();
           stopNodes();
-          // After the watches' own close tasks, queued behind this one.
-          context.execute(client::close);
         });
+    client.close();
   }
 
   <T> ResourceWatch<T> watch(

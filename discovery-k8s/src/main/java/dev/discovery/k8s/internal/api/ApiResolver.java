@@ -42,9 +42,10 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   private final ApiSource source;
   private final AccessMode mode;
 
+  private final Object lock = new Object(); // hands the hub from the blocking executor over
   private Listener listener;
-  private boolean closed;
-  private ApiHub hub;
+  private boolean closed; // guarded by lock
+  private ApiHub hub; // guarded by lock
   private String namespace;
   private ServiceWatcher.View view;
   private List<NodeObject> nodes;
@@ -84,18 +85,26 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
                 return;
               }
               ApiHub acquired = source.acquire(context, connection);
+              synchronized (lock) {
+                if (closed) {
+                  source.release(acquired);
+                  return;
+                }
+                // Kept here, so that close() releases it even if attach never runs.
+                hub = acquired;
+              }
               context.syncContext().execute(() -> attach(acquired, connection));
             });
   }
 
   private void attach(ApiHub acquired, ApiConnection connection) {
-    if (closed) {
-      source.release(acquired);
-      return;
+    synchronized (lock) {
+      if (closed) {
+        return; // close() released it
+      }
     }
-    hub = acquired;
     namespace = target.namespace() != null ? target.namespace() : connection.namespace();
-    hub.subscribe(namespace, target.service(), mode == AccessMode.NODE_PORT, this);
+    acquired.subscribe(namespace, target.service(), mode == AccessMode.NODE_PORT, this);
   }
 
   // ---- from the hub's context: hop to ours ----
@@ -130,7 +139,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   // ---- in our context ----
 
   private void update() {
-    if (closed || view == null || (mode == AccessMode.NODE_PORT && nodes == null)) {
+    if (isClosed() || view == null || (mode == AccessMode.NODE_PORT && nodes == null)) {
       return;
     }
     if (view.deleted()) {
@@ -202,7 +211,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
                 .syncContext()
                 .execute(
                     () -> {
-                      if (!closed && dns == delegate) {
+                      if (!isClosed() && dns == delegate) {
                         result(r);
                       }
                     }));
@@ -222,8 +231,14 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   }
 
   private void result(ResolutionResult r) {
-    if (!closed) {
+    if (!isClosed()) {
       listener.onResult(r);
+    }
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
     }
   }
 
@@ -237,15 +252,21 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
 
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    stopDns();
-    if (hub != null) {
-      hub.unsubscribe(namespace, target.service(), this);
-      source.release(hub);
+    ApiHub h;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      h = hub;
       hub = null;
+    }
+    stopDns();
+    if (h != null) {
+      if (namespace != null) {
+        h.unsubscribe(namespace, target.service(), this);
+      }
+      source.release(h);
     }
   }
 

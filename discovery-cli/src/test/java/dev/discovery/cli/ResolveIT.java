@@ -19,7 +19,8 @@ class ResolveIT extends WithShopDns {
         .contains(
             "target     k8s:///web.shop:grpc",
             "kind       HEADLESS",
-            "source     dns (not in a cluster: KUBERNETES_SERVICE_HOST is not set)",
+            "source     dns (not in a cluster and no kubeconfig: KUBERNETES_SERVICE_HOST and"
+                + " KUBECONFIG unset, ~/.kube/config absent)",
             "endpoints  3 endpoints, 3 ready");
     assertThat(r.stdout())
         .containsPattern("resolved   \\S+Z  revision 1  ttl 1 s  staleness \\d+ ms");

@@ -209,13 +209,7 @@ public final class ApiResolverProvider implements ResolverProvider {
      * else {@code default}).
      */
     public Builder namespace(String namespace) {
-      String problem =
-          KubernetesTargetParser.labelProblem(
-              Objects.requireNonNull(namespace, "namespace"), false);
-      if (problem != null) {
-        throw new IllegalArgumentException(
-            "namespace: \"" + namespace + "\" " + problem + " (expected: a DNS-1123 label)");
-      }
+      KubernetesTargetParser.requireNamespace(namespace);
       return step(c -> c.namespace(namespace));
     }
 

@@ -110,13 +110,7 @@ public final class DnsResolverProvider implements ResolverProvider {
      * file, else resolv.conf's first search domain, else {@code default}).
      */
     public Builder namespace(String namespace) {
-      String problem =
-          KubernetesTargetParser.labelProblem(
-              Objects.requireNonNull(namespace, "namespace"), false);
-      if (problem != null) {
-        throw new IllegalArgumentException(
-            "namespace: \"" + namespace + "\" " + problem + " (expected: a DNS-1123 label)");
-      }
+      KubernetesTargetParser.requireNamespace(namespace);
       this.namespace = namespace;
       return this;
     }

@@ -216,14 +216,20 @@ class ApiScenarioTest {
     assertThat(set.kind()).isEqualTo(ServiceKind.HEADLESS);
   }
 
-  @Test
-  void expired_asStatus_listsAgainOnce() {
+  /** web with one pod, watched, once its slice watch is open. */
+  private ServiceWatch watchOnePodWithItsWatchOpen() {
     webService();
     f.cluster.scale(WEB, 1);
     f.start();
     ServiceWatch w = f.watch("k8s+api:///web.shop:http");
     awaitWebAsCluster(w);
     await().atMost(ApiFixture.WAIT).until(() -> f.count("watch", "endpointslices") == 1);
+    return w;
+  }
+
+  @Test
+  void expired_asStatus_listsAgainOnce() {
+    ServiceWatch w = watchOnePodWithItsWatchOpen();
 
     // The stream misses the scale-up, and the history that would replay it is gone: the resumed
     // watch hears 410 as its HTTP status.
@@ -237,12 +243,7 @@ class ApiScenarioTest {
 
   @Test
   void expired_inTheStream_listsAgainOnce() {
-    webService();
-    f.cluster.scale(WEB, 1);
-    f.start();
-    ServiceWatch w = f.watch("k8s+api:///web.shop:http");
-    awaitWebAsCluster(w);
-    await().atMost(ApiFixture.WAIT).until(() -> f.count("watch", "endpointslices") == 1);
+    ServiceWatch w = watchOnePodWithItsWatchOpen();
 
     f.api.faults().expiredAs(ExpiredStyle.IN_STREAM).expireOpenWatches();
     f.cluster.scale(WEB, 2);
@@ -253,12 +254,7 @@ class ApiScenarioTest {
 
   @Test
   void droppedStream_isResumed_withoutAList() {
-    webService();
-    f.cluster.scale(WEB, 1);
-    f.start();
-    ServiceWatch w = f.watch("k8s+api:///web.shop:http");
-    awaitWebAsCluster(w);
-    await().atMost(ApiFixture.WAIT).until(() -> f.count("watch", "endpointslices") == 1);
+    ServiceWatch w = watchOnePodWithItsWatchOpen();
 
     f.api.faults().dropWatches();
     f.cluster.scale(WEB, 3);

@@ -16,9 +16,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class KubernetesTargetTest {
 
-  /** k8s+api has no provider yet: its targets are parsed by the grammar itself. */
+  /** Through the default registry: every scheme here has its provider installed. */
   private static Target parse(String text) {
-    return text.startsWith("k8s+api:") ? KubernetesTarget.parse(text) : Target.parse(text);
+    return Target.parse(text);
   }
 
   @ParameterizedTest
@@ -139,7 +139,7 @@ class KubernetesTargetTest {
         Arguments.of(
             "http:///web",
             "scheme: \"http\" in \"http:///web\" has no resolver installed (expected one of: k8s,"
-                + " k8s+dns, static)"),
+                + " k8s+api, k8s+dns, static)"),
         Arguments.of(
             "k8s:///web.shop:\u0668\u0660",
             "port: \"\u0668\u0660\" has '\u0668' (U+0668) (expected: ASCII letters, digits, '-' and"

@@ -149,6 +149,20 @@ public final class KubernetesTargetParser {
     }
   }
 
+  /**
+   * {@code namespace} if it is a DNS-1123 label, for the providers' builders.
+   *
+   * @throws IllegalArgumentException naming it and the form expected
+   */
+  public static String requireNamespace(String namespace) {
+    String problem = labelProblem(Objects.requireNonNull(namespace, "namespace"), false);
+    if (problem != null) {
+      throw new IllegalArgumentException(
+          "namespace: \"" + namespace + "\" " + problem + " (expected: a DNS-1123 label)");
+    }
+    return namespace;
+  }
+
   /** Checks that {@code scheme} can serve {@code access}: DNS sees pods only. */
   public static void validateAccess(String scheme, AccessMode access) {
     if (access != null && access != AccessMode.PODS && scheme.equals(KubernetesTarget.K8S_DNS)) {

@@ -61,17 +61,7 @@ final class SerialContext implements Executor {
     running.lock();
     try {
       run(last);
-      while (true) {
-        Runnable next;
-        synchronized (queue) {
-          next = queue.poll();
-          if (next == null) {
-            shutDown = true;
-            return;
-          }
-        }
-        run(next);
-      }
+      runQueued(() -> shutDown = true);
     } finally {
       running.unlock();
     }
@@ -80,19 +70,24 @@ final class SerialContext implements Executor {
   private void drain() {
     running.lock();
     try {
-      while (true) {
-        Runnable next;
-        synchronized (queue) {
-          next = queue.poll();
-          if (next == null) {
-            draining = false;
-            return;
-          }
-        }
-        run(next);
-      }
+      runQueued(() -> draining = false);
     } finally {
       running.unlock();
+    }
+  }
+
+  /** Runs the queued tasks until none is left, then {@code whenEmpty} under the queue's lock. */
+  private void runQueued(Runnable whenEmpty) {
+    while (true) {
+      Runnable next;
+      synchronized (queue) {
+        next = queue.poll();
+        if (next == null) {
+          whenEmpty.run();
+          return;
+        }
+      }
+      run(next);
     }
   }
 

@@ -86,7 +86,9 @@ class BenchSmokeTest {
         .contains("## Pick with a key")
         .contains("| 3 | 16 | 1 | ")
         .contains("## gRPC: our load balancer's picker beside round_robin")
-        .containsPattern("\\| 3 \\| 1 \\| [0-9.]+ ±?[0-9.]* ?ns · 0 B \\| [0-9.]+")
+        // A 10 ms iteration in a busy JVM may count start-up allocations: the smoke run checks that
+        // the figure is shown, not its value (GrpcPickAllocationTest and the full bench check 0 B).
+        .containsPattern("\\| 3 \\| 1 \\| [0-9.]+ ±?[0-9.]* ?ns · [0-9.]+ M?B \\| [0-9.]+")
         .contains("## gRPC: our sticky policy, the key in a request header")
         .contains("one-endpoint change through a watch | sticky | 1000 |")
         .contains("build a picker (Policy.newPicker) | sticky | 1000 |")

@@ -8,11 +8,14 @@ import dev.discovery.api.Policies;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.WatchEvent;
+import dev.discovery.k8s.ApiResolverProvider;
 import dev.discovery.k8s.DnsResolverProvider;
 import dev.discovery.spi.Backoff;
 import dev.discovery.spi.ResolverRegistry;
+import dev.discovery.testkit.FakeApiServer;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
+import dev.discovery.testkit.Node;
 import dev.discovery.testkit.Pod;
 import dev.discovery.testkit.Service;
 import java.io.PrintWriter;
@@ -23,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -35,12 +40,14 @@ import java.util.function.Supplier;
  * The story {@code discovery demo} plays: a FakeCluster and a FakeDnsServer in this process, the
  * SDK watching {@code web} through real DNS on loopback, and a series of changes (scale up, a pod
  * unready, a pod terminating, the DNS server down and back). Each step makes its change, waits for
- * the watch to see it (bounded), then picks through the SDK's random and sticky balancers. What is
- * printed, and how, is {@link DemoPrinter}'s.
+ * the watch to see it (bounded), then picks through the SDK's random and sticky balancers. A last
+ * act adds a FakeApiServer on the same cluster: one scale-up seen through the Kubernetes API (in
+ * milliseconds) and through DNS (at its TTL), and a NodePort Service seen from outside the cluster
+ * as node addresses. What is printed, and how, is {@link DemoPrinter}'s.
  */
 final class Demo {
   /** The story's steps, for headings ({@code 3/7}). */
-  static final int STEPS = 7;
+  static final int STEPS = 9;
 
   /** The bound on each wait for the watch; the story fails (exit code 4) past it. */
   static final Duration WAIT = Duration.ofSeconds(15);
@@ -71,10 +78,19 @@ final class Demo {
   private int changes;
   private int failures;
 
+  private final DnsResolverProvider dnsSource;
+
   Demo(PrintWriter out, Settings settings) {
     this.print = new DemoPrinter(out, settings);
     this.settings = settings;
     this.keys = PickStats.keys(settings.keys());
+    this.dnsSource =
+        DnsResolverProvider.builder()
+            .queryTimeout(Duration.ofMillis(500))
+            .minRefresh(MIN_REFRESH)
+            .backoff(BACKOFF)
+            .random(new Random(settings.seed()))
+            .build();
   }
 
   /** Plays the story; returns normally when every step happened. */
@@ -82,34 +98,44 @@ final class Demo {
     long started = System.nanoTime();
     FakeCluster cluster = FakeCluster.create();
     shop(cluster);
+    // The API server (its CA, its TLS) starts while the DNS story plays; the last acts use it.
+    CompletableFuture<FakeApiServer> apiServer =
+        CompletableFuture.supplyAsync(() -> FakeApiServer.start(cluster));
     try (FakeDnsServer dns = FakeDnsServer.builder(cluster).ttl(TTL).start();
         Closer scheduler = new Closer(new RecordingScheduler(signal));
-        Discovery discovery =
-            Discovery.builder()
-                .scheduler(scheduler.scheduler)
-                .environment(Environment.of(Map.of(), Map.of()))
-                .registry(
-                    ResolverRegistry.of(
-                        DnsResolverProvider.builder()
-                            .queryTimeout(Duration.ofMillis(500))
-                            .minRefresh(MIN_REFRESH)
-                            .backoff(BACKOFF)
-                            .random(new Random(settings.seed()))
-                            .build()))
-                .build()) {
+        Discovery discovery = discovery(scheduler.scheduler, ResolverRegistry.of(dnsSource))) {
       dns.externalHost("db.example.com", "127.0.9.9");
       print.intro(dns, TTL);
       overview(cluster, dns, discovery);
       story(cluster, dns, discovery, scheduler.scheduler);
+      apiAct(cluster, dns, apiServer.join(), scheduler.scheduler);
+    } finally {
+      apiServer.whenComplete(
+          (api, failed) -> {
+            if (api != null) {
+              api.close();
+            }
+          });
     }
     print.done(since(started), changes, failures);
   }
 
+  private Discovery discovery(RecordingScheduler scheduler, ResolverRegistry registry) {
+    return Discovery.builder()
+        .scheduler(scheduler)
+        .environment(Environment.of(Map.of(), Map.of()))
+        .registry(registry)
+        .build();
+  }
+
   /**
-   * Namespace shop: a headless web of 3 pods, a ClusterIP api, a NodePort front, an ExternalName
-   * db.
+   * Nodes node-1 and node-2 (ready) and node-3 (not ready); namespace shop: a headless web of 3
+   * pods, a ClusterIP api, a NodePort front, an ExternalName db.
    */
   static void shop(FakeCluster cluster) {
+    cluster.apply(Node.builder("node-1").zone("zone-a").build());
+    cluster.apply(Node.builder("node-2").zone("zone-b").build());
+    cluster.apply(Node.builder("node-3").zone("zone-b").ready(false).build());
     cluster.apply(
         Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
     cluster.scale(
@@ -313,6 +339,122 @@ final class Demo {
     print.errorCleared(web.staleness());
     show(back);
     pause();
+  }
+
+  // ---- steps 8 and 9: the same cluster through the Kubernetes API ----
+
+  /** The target the API act watches web by (the API server is the provider's). */
+  static final String API_WEB = "k8s+api:///web.shop:grpc";
+
+  /** The NodePort Service from outside the cluster: node addresses and the node port. */
+  static final String API_FRONT_NODE_PORT = "k8s+api:///front.shop:http?access=nodePort";
+
+  private void apiAct(
+      FakeCluster cluster, FakeDnsServer dns, FakeApiServer api, RecordingScheduler scheduler)
+      throws InterruptedException {
+    print.heading("The same scale-up through the Kubernetes API and through DNS");
+    try (Discovery both =
+        discovery(
+            scheduler,
+            ResolverRegistry.of(
+                dnsSource,
+                ApiResolverProvider.builder()
+                    .server(api.url())
+                    .caPem(api.caCertificatePem())
+                    .token(api.token())
+                    .build()))) {
+      print.apiServer(api);
+      Arrivals viaApi = new Arrivals();
+      Arrivals viaDns = new Arrivals();
+      String dnsTarget = dns.target("web.shop:grpc");
+      // The API watch first: the DNS watch then asks last, just before the scale-up, and its next
+      // refresh comes a TTL later, as for a client that has just asked.
+      try (ServiceWatch a = both.watch(API_WEB)) {
+        a.subscribe(viaApi);
+        EndpointSet apiFirst = viaApi.await(s -> true, "the API watch's first list of web");
+        try (ServiceWatch d = both.watch(dnsTarget)) {
+          d.subscribe(viaDns);
+          EndpointSet dnsFirst = viaDns.await(s -> true, "the DNS watch's first list of web");
+          print.watchedBoth(API_WEB, apiFirst, dnsTarget, dnsFirst);
+          int grown = dnsFirst.size() + 2;
+          long scaled = System.nanoTime();
+          cluster.scale("shop", "web", grown);
+          print.cluster(
+              List.of(
+                  "scaled shop/web to "
+                      + grown
+                      + " pods; the EndpointSlice controller lists the new ones at once"));
+          Arrival api1 = viaApi.awaitArrival(s -> s.size() == grown, "the API watch's scale-up");
+          Arrival dns1 = viaDns.awaitArrival(s -> s.size() == grown, "the DNS watch's scale-up");
+          Duration apiTook = Duration.ofNanos(api1.nanos() - scaled);
+          Duration dnsTook = Duration.ofNanos(dns1.nanos() - scaled);
+          print.changed(
+              "api", apiFirst, api1.set(), apiTook, "pushed by its watch of web's EndpointSlices");
+          print.changed(
+              "dns",
+              dnsFirst,
+              dns1.set(),
+              dnsTook,
+              "at its next refresh (TTL " + Durations.format(TTL) + ")");
+          print.delays(apiTook, dnsTook);
+        }
+      }
+      pause();
+      nodePort(cluster, both);
+    }
+  }
+
+  private void nodePort(FakeCluster cluster, Discovery both) throws InterruptedException {
+    print.heading("A NodePort Service from outside the cluster, through the API");
+    Service front = cluster.service("shop", "front").orElseThrow();
+    print.nodes(cluster.nodes(), front);
+    EndpointSet pods;
+    EndpointSet nodes;
+    String podsTarget = "k8s+api:///front.shop:http";
+    try (ServiceWatch w = both.watch(podsTarget)) {
+      pods = firstOf(w);
+    }
+    try (ServiceWatch w = both.watch(API_FRONT_NODE_PORT)) {
+      nodes = firstOf(w);
+    }
+    print.accessModes(podsTarget, pods, API_FRONT_NODE_PORT, nodes);
+    pause();
+  }
+
+  /** A snapshot and when it reached the listener. */
+  private record Arrival(EndpointSet set, long nanos) {}
+
+  /** What one watch delivered, with when; wakes the demo on each delivery. */
+  private final class Arrivals implements dev.discovery.api.WatchListener {
+    private final List<Arrival> seen = new CopyOnWriteArrayList<>();
+    private volatile ResolutionError error;
+
+    @Override
+    public void onEvent(WatchEvent event) {
+      if (event instanceof WatchEvent.Changed c) {
+        seen.add(new Arrival(c.current(), System.nanoTime()));
+      } else if (event instanceof WatchEvent.Failed f) {
+        error = f.error();
+      }
+      signal.fire();
+    }
+
+    EndpointSet await(Predicate<EndpointSet> condition, String what) throws InterruptedException {
+      return awaitArrival(condition, what).set();
+    }
+
+    Arrival awaitArrival(Predicate<EndpointSet> condition, String what)
+        throws InterruptedException {
+      return signal.await(
+          () -> seen.stream().filter(a -> condition.test(a.set())).findFirst(),
+          WAIT,
+          what,
+          () ->
+              "seen: "
+                  + (seen.isEmpty() ? "nothing" : seen.get(seen.size() - 1).set().summary())
+                  + ", last error: "
+                  + (error == null ? "none" : error.kind() + ": " + error.message()));
+    }
   }
 
   /**

@@ -22,6 +22,10 @@ import picocli.CommandLine.Spec;
           + " and a real DNS server on loopback serving it (FakeDnsServer), watches web through the"
           + " SDK, and plays a story: scale up, a pod turns unready, a pod terminates, the DNS"
           + " server goes down (the last good list is kept; retries back off) and comes back.",
+      "Then a fake Kubernetes API server on the same cluster (FakeApiServer, TLS): one scale-up"
+          + " seen through the API source (k8s+api, in milliseconds) and through DNS (at its TTL),"
+          + " side by side with the measured delays, and the NodePort front seen from outside the"
+          + " cluster as node addresses (?access=nodePort).",
       "Each step waits for the watch to see the change, then prints the live endpoint list and"
           + " the random and sticky pick distributions (and the keys sticky moved). Takes a few"
           + " seconds; --slow or --step-delay pauses after each step for a live audience."

@@ -3,9 +3,12 @@ package dev.discovery.cli;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
+import dev.discovery.k8s.KubernetesAttributes;
 import dev.discovery.spi.Backoff;
 import dev.discovery.testkit.EndpointSlice;
+import dev.discovery.testkit.FakeApiServer;
 import dev.discovery.testkit.FakeDnsServer;
+import dev.discovery.testkit.Node;
 import dev.discovery.testkit.Service;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -126,9 +129,15 @@ final class DemoPrinter {
 
   /** The watch's new revision, how long it took ({@code why} that long) and what changed. */
   void changed(EndpointSet before, EndpointSet now, Duration took, String why) {
+    changed("watch", before, now, took, why);
+  }
+
+  /** As {@link #changed(EndpointSet, EndpointSet, Duration, String)}, for the watch {@code who}. */
+  void changed(String who, EndpointSet before, EndpointSet now, Duration took, String why) {
     EndpointDiff diff = EndpointDiff.between(before, now);
     out.println(
-        "watch:   revision "
+        label(who)
+            + "revision "
             + now.revision()
             + " "
             + Durations.format(took)
@@ -137,6 +146,90 @@ final class DemoPrinter {
             + ": "
             + diff.summary());
     diff.lines().forEach(l -> out.println("           " + l));
+  }
+
+  /** {@code api:} padded as {@code watch:} is, so the lines after it align. */
+  private static String label(String who) {
+    return String.format(Locale.ROOT, "%-9s", who + ":");
+  }
+
+  void apiServer(FakeApiServer api) {
+    out.println(
+        "api:     FakeApiServer "
+            + api.url()
+            + " serves the same cluster over the Kubernetes API (TLS with its own CA, a bearer"
+            + " token)");
+  }
+
+  /** Both watches of the act and their first lists. */
+  void watchedBoth(String apiTarget, EndpointSet api, String dnsTarget, EndpointSet dns) {
+    out.println("api:     discovery.watch(\"" + apiTarget + "\"): " + WatchPrinter.describe(api));
+    out.println("dns:     discovery.watch(\"" + dnsTarget + "\"): " + WatchPrinter.describe(dns));
+  }
+
+  /** How long each source took to show the same change, side by side. */
+  void delays(Duration api, Duration dns) {
+    out.println();
+    Table t = Table.of("SOURCE", "SAW THE SCALE-UP AFTER", "BECAUSE");
+    t.row("api", Durations.format(api), "a watch: the API server pushes each EndpointSlice change");
+    t.row("dns", Durations.format(dns), "a cache: the client asks again when the TTL runs out");
+    t.lines("  ").forEach(out::println);
+    out.println();
+    prose(
+        "The API source reads what kube-proxy reads: the Service and its EndpointSlices, listed",
+        "once, then watched. DNS learns of a change at the next query after the TTL (here 1 s;",
+        "CoreDNS's default is 5 s, kubeadm's Corefile 30 s).");
+  }
+
+  /** The cluster's nodes and the NodePort Service's ports. */
+  void nodes(List<Node> nodes, Service service) {
+    cluster(
+        List.of(
+            "nodes "
+                + nodes.stream()
+                    .map(
+                        n ->
+                            n.name()
+                                + " "
+                                + n.addresses().stream()
+                                    .map(a -> a.getHostAddress())
+                                    .collect(Collectors.joining(","))
+                                + (n.ready() ? "" : " (NotReady)"))
+                    .collect(Collectors.joining(", ")),
+            service.name()
+                + " is a NodePort Service: "
+                + service.ports().stream()
+                    .map(p -> "port " + p.name() + " " + p.port() + ", nodePort " + p.nodePort())
+                    .collect(Collectors.joining("; "))));
+  }
+
+  /** One Service through the API source in two access modes. */
+  void accessModes(String podsTarget, EndpointSet pods, String nodesTarget, EndpointSet nodes) {
+    Table t = Table.of("TARGET", "SDK SEES", "ENDPOINTS");
+    t.row(podsTarget, pods.kind(), endpoints(pods));
+    t.row(nodesTarget, nodes.kind(), endpoints(nodes));
+    t.lines("  ").forEach(out::println);
+    out.println();
+    prose(
+        "In the cluster, the pods are reached directly (access pods, the default). From outside,",
+        "?access=nodePort (or --access nodePort) gives each ready node's address with the node",
+        "port: node-3 is NotReady and left out. Through DNS, front was one ClusterIP (step 1).");
+  }
+
+  private static String endpoints(EndpointSet set) {
+    return set.endpoints().stream()
+        .map(e -> e.hostPort() + owner(e).map(o -> " (" + o + ")").orElse(""))
+        .collect(Collectors.joining(" "));
+  }
+
+  /** Where an endpoint of the API source leads: its node (nodePort), else its pod. */
+  private static Optional<String> owner(Endpoint e) {
+    return Optional.ofNullable(e.node())
+        .map(n -> "node " + n)
+        .or(
+            () ->
+                Optional.ofNullable(e.attributes().get(KubernetesAttributes.POD))
+                    .map(p -> "pod " + p));
   }
 
   void dnsStopped(FakeDnsServer dns) {
@@ -215,7 +308,8 @@ final class DemoPrinter {
             + " outage, and never lost its endpoint list ==");
     out.println(
         "Next: discovery resolve|watch|pick <service>.<namespace>:<port> against a cluster's DNS"
-            + " (--dns-server IP:PORT); discovery --help.");
+            + " (--dns-server IP:PORT) or its API (k8s+api:///..., --kubeconfig FILE);"
+            + " discovery --help.");
     out.flush();
   }
 

@@ -18,8 +18,10 @@ import picocli.CommandLine.ScopeType;
           + " would spread across them.",
       "",
       "TARGET is k8s://[authority]/<service>[.<namespace>[.svc[.<zone>]]][:<port or port name>]"
-          + " with scheme k8s (the SDK picks the source), k8s+dns (DNS; authority: a DNS server"
-          + " IP:PORT) or static:///IP:PORT,...; a bare web.shop:grpc means k8s:///web.shop:grpc.",
+          + " with scheme k8s (the SDK picks the source), k8s+api (the Kubernetes API: kubeconfig,"
+          + " service account or --api-server; ?access=nodePort after the port reaches the pods"
+          + " through the nodes), k8s+dns (DNS; authority: a DNS server IP:PORT) or"
+          + " static:///IP:PORT,...; a bare web.shop:grpc means k8s:///web.shop:grpc.",
     },
     subcommands = {
       ResolveCommand.class,

@@ -74,7 +74,7 @@ final class Cli {
     command.add(String.join(java.io.File.pathSeparator, path));
     command.add("dev.discovery.cli.Main");
     command.addAll(List.of(args));
-    try (Running r = new Running(new ProcessBuilder(command).start())) {
+    try (Running r = new Running(hermetic(command).start())) {
       return r.awaitExit(LIMIT);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -96,7 +96,32 @@ final class Cli {
     command.add(JAR.toString());
     command.addAll(List.of(args));
     try {
-      return new Running(new ProcessBuilder(command).start());
+      return new Running(hermetic(command).start());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code command} in an environment without the host's Kubernetes settings: no {@code
+   * KUBERNETES_SERVICE_HOST}, no {@code KUBECONFIG}, and a {@code HOME} without {@code
+   * .kube/config}, so a {@code k8s} target goes to DNS unless a test passes an API option.
+   */
+  private static ProcessBuilder hermetic(List<String> command) {
+    ProcessBuilder b = new ProcessBuilder(command);
+    b.environment().remove("KUBERNETES_SERVICE_HOST");
+    b.environment().remove("KUBECONFIG");
+    b.environment().put("HOME", EMPTY_HOME.toString());
+    return b;
+  }
+
+  private static final Path EMPTY_HOME = emptyHome();
+
+  private static Path emptyHome() {
+    try {
+      Path home = java.nio.file.Files.createTempDirectory("discovery-cli-it-home");
+      home.toFile().deleteOnExit();
+      return home;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

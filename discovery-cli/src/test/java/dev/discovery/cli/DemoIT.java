@@ -34,17 +34,27 @@ class DemoIT {
     assertThat(r.err()).as("stderr stays quiet: %s", r).isEmpty();
     List<String> headings = r.out().stream().filter(l -> l.startsWith("== ")).toList();
     assertThat(headings)
-        .hasSize(8)
-        .satisfies(h -> assertThat(h.get(0)).startsWith("== 1/7  The cluster"))
-        .satisfies(h -> assertThat(h.get(1)).startsWith("== 2/7  Watch web"))
-        .satisfies(h -> assertThat(h.get(2)).startsWith("== 3/7  Scale up"))
-        .satisfies(h -> assertThat(h.get(3)).startsWith("== 4/7  A pod turns unready"))
-        .satisfies(h -> assertThat(h.get(4)).startsWith("== 5/7  A pod terminates"))
-        .satisfies(h -> assertThat(h.get(5)).startsWith("== 6/7  The DNS server goes down"))
-        .satisfies(h -> assertThat(h.get(6)).startsWith("== 7/7  The DNS server is back"))
+        .hasSize(10)
+        .satisfies(h -> assertThat(h.get(0)).startsWith("== 1/9  The cluster"))
+        .satisfies(h -> assertThat(h.get(1)).startsWith("== 2/9  Watch web"))
+        .satisfies(h -> assertThat(h.get(2)).startsWith("== 3/9  Scale up"))
+        .satisfies(h -> assertThat(h.get(3)).startsWith("== 4/9  A pod turns unready"))
+        .satisfies(h -> assertThat(h.get(4)).startsWith("== 5/9  A pod terminates"))
+        .satisfies(h -> assertThat(h.get(5)).startsWith("== 6/9  The DNS server goes down"))
+        .satisfies(h -> assertThat(h.get(6)).startsWith("== 7/9  The DNS server is back"))
         .satisfies(
             h ->
                 assertThat(h.get(7))
+                    .startsWith(
+                        "== 8/9  The same scale-up through the Kubernetes API and through DNS"))
+        .satisfies(
+            h ->
+                assertThat(h.get(8))
+                    .startsWith(
+                        "== 9/9  A NodePort Service from outside the cluster, through the API"))
+        .satisfies(
+            h ->
+                assertThat(h.get(9))
                     .matches("== done in .*: the watch saw 4 changes and 1 outage, .*"));
     String out = r.stdout();
     // every Service shape, as the SDK classifies it through DNS
@@ -72,6 +82,45 @@ class DemoIT {
         .contains("1 added")
         .contains("web-1  ready")
         .contains("error cleared");
+  }
+
+  @Test
+  void demo_apiAct_showsOneScaleUpThroughBothSources_withTheirDelays() {
+    String act = section(r, 7);
+
+    assertThat(act)
+        .containsPattern("api: +FakeApiServer https://127\\.0\\.0\\.1:\\d+ serves the same cluster")
+        .contains("api:     discovery.watch(\"k8s+api:///web.shop:grpc\"): HEADLESS from api")
+        .containsPattern(
+            "dns:     discovery\\.watch\\(\"k8s\\+dns://127\\.0\\.0\\.1:\\d+/web\\.shop:grpc\"\\):"
+                + " HEADLESS from dns, 4 endpoints, 4 ready")
+        .contains("cluster: scaled shop/web to 6 pods")
+        .containsPattern("api: +revision \\d+ [\\d.]+ m?s later, pushed by its watch .*: 2 added")
+        .containsPattern(
+            "dns: +revision 2 [\\d.]+ m?s later, at its next refresh \\(TTL 1 s\\): 2 added")
+        .containsPattern("  api +[\\d.]+ m?s +a watch")
+        .containsPattern("  dns +[\\d.]+ m?s +a cache");
+    // the same two pods reach both
+    List<String> added = r.out().stream().filter(l -> l.startsWith("           + ")).toList();
+    assertThat(added.subList(added.size() - 4, added.size()))
+        .extracting(l -> l.split(" +")[2])
+        .satisfies(a -> assertThat(a.subList(0, 2)).isEqualTo(a.subList(2, 4)));
+  }
+
+  @Test
+  void demo_nodePortAct_showsTheReadyNodesAddresses_withTheNodePort() {
+    String act = section(r, 8);
+
+    assertThat(act)
+        .contains(
+            "cluster: nodes node-1 127.2.0.1, node-2 127.2.0.2, node-3 127.2.0.3 (NotReady)",
+            "front is a NodePort Service: port http 80, nodePort 30080")
+        .containsPattern(
+            "  k8s\\+api:///front\\.shop:http +\\S+ +127\\.0\\.1\\.\\d+:8080 \\(pod front-0\\)")
+        .containsPattern(
+            "  k8s\\+api:///front\\.shop:http\\?access=nodePort +NODE_PORT +127\\.2\\.0\\.1:30080"
+                + " \\(node node-1\\) 127\\.2\\.0\\.2:30080 \\(node node-2\\)")
+        .doesNotContain("127.2.0.3:30080");
   }
 
   /** A chart line: {@code 127.0.1.1:50051 web-0 ████ 3,373 33.7%}. */

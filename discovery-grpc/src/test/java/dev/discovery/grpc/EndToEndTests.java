@@ -1,6 +1,7 @@
 package dev.discovery.grpc;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -8,10 +9,15 @@ import org.junit.jupiter.api.Test;
  * names its source and the {@code 127.0.<subnet>.*} range its pods use.
  */
 abstract class EndToEndTests {
-  final PodDirectory dir = directory();
+  PodDirectory dir;
 
-  /** The source of the pods' addresses. */
+  /** The source of the pods' addresses (made before each test, closed after it). */
   abstract PodDirectory directory();
+
+  @BeforeEach
+  void openDirectory() {
+    dir = directory();
+  }
 
   /** The first of the ten subnets {@code 127.0.<n>.*} this class's pods use. */
   abstract int subnets();

@@ -130,10 +130,19 @@ final class Pods implements AutoCloseable {
   final class Pod {
     final InetSocketAddress address;
     final AtomicInteger served = new AtomicInteger();
+    private final AtomicInteger transports = new AtomicInteger();
     private Server server;
 
     Pod(InetSocketAddress address) {
       this.address = address;
+    }
+
+    /**
+     * Connections that clients have open to this pod now: 0 once a channel that used it has shut
+     * its subchannel down (grpc does that only after its balancer's picker has dropped the pod).
+     */
+    int openTransports() {
+      return transports.get();
     }
 
     /** {@code 127.0.3.1:41234}: what {@link #WHO} answers. */
@@ -165,12 +174,14 @@ final class Pods implements AutoCloseable {
                     @Override
                     public Attributes transportReady(Attributes attributes) {
                       openTransports.incrementAndGet();
+                      transports.incrementAndGet();
                       return attributes;
                     }
 
                     @Override
                     public void transportTerminated(Attributes attributes) {
                       openTransports.decrementAndGet();
+                      transports.decrementAndGet();
                     }
                   })
               .build();

@@ -281,13 +281,17 @@ final class Scenarios {
         figures(
             dir,
             "scenario 4: 1000 keys over 5 pods, stable on repeat and equal to the Java API; pod %s"
-                + " left: its %d keys moved, %d of %d other keys moved (%.2f%%, bound 2%%)",
+                + " left: its %d keys moved, %d of %d other keys moved (%.2f%%)",
             leaving.name(),
             own,
             othersMoved,
             others,
             100 * share);
-        assertThat(share).isLessThanOrEqualTo(0.02);
+        // The channel's mapping equals the Java API's pure function (asserted above), so the share
+        // is the sticky hash's own. Its 2% bound is asserted with seeded endpoints in
+        // discovery-api's
+        // StickyPickerTest; here the pods' ports are random, and over 400 random draws the share
+        // exceeded 2% twice (max 4.0%, p99 0.87%): a bound here would fail about 1 run in 200.
         return share;
       } finally {
         Calls.shutdown(channel);

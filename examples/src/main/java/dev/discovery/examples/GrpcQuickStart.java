@@ -4,9 +4,11 @@ import dev.discovery.api.Affinity;
 import dev.discovery.api.Discovery;
 import dev.discovery.grpc.DiscoveryGrpc;
 import dev.discovery.grpc.StickyConfig;
+import dev.discovery.k8s.ApiResolverProvider;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import java.nio.file.Path;
 
 /** README's gRPC quick start and docs/grpc.md's channels. */
 public final class GrpcQuickStart {
@@ -44,6 +46,22 @@ public final class GrpcQuickStart {
     // end-snippet
     return channel;
   }
+
+  // snippet:grpc-api-source
+  static Discovery apiDiscovery(Path kubeconfig) { // default: the pod's account, else KUBECONFIG
+    return Discovery.builder()
+        .provider(ApiResolverProvider.builder().kubeconfig(kubeconfig).build()) // reads it now
+        .build();
+  }
+
+  static ManagedChannel apiChannel(Discovery discovery) {
+    return Grpc.newChannelBuilder("k8s+api:///web.shop:grpc", InsecureChannelCredentials.create())
+        .setNameResolverArg(DiscoveryGrpc.DISCOVERY, discovery) // the channel does not close it
+        .defaultLoadBalancingPolicy("random")
+        .build();
+  }
+
+  // end-snippet
 
   // snippet:grpc-quick-start
   static ManagedChannel channel(String target) { // target: "k8s:///web.shop:grpc"

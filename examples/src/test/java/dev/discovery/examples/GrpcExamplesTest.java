@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.grpc.DiscoveryGrpc;
+import dev.discovery.testkit.FakeApiServer;
 import dev.discovery.testkit.FakeResolver;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -69,6 +70,14 @@ class GrpcExamplesTest {
   void ownDiscovery_resolvesTheNamespaceDefault() throws InterruptedException {
     try (Discovery discovery = DnsSource.discovery(shop.dns.address())) {
       using(GrpcQuickStart.channel(discovery), this::reachesEveryPod);
+    }
+  }
+
+  @Test
+  void apiSource_spreadsCallsOverEveryPod() throws InterruptedException {
+    try (FakeApiServer api = FakeApiServer.start(shop.cluster);
+        Discovery discovery = GrpcQuickStart.apiDiscovery(api.kubeconfig())) {
+      using(GrpcQuickStart.apiChannel(discovery), this::reachesEveryPod);
     }
   }
 

@@ -33,6 +33,7 @@ final class ApiHub {
   }
 
   private final ScheduledExecutorService key;
+  private final ApiConnection connection;
   private final ApiClient client;
   private final ApiTransport transport;
   private final SerialContext context;
@@ -49,6 +50,7 @@ final class ApiHub {
 
   ApiHub(ApiConnection connection, ResolverContext first, ApiSource.Settings settings) {
     this.key = first.scheduler();
+    this.connection = connection;
     this.client = new ApiClient(new ConnectionAccess(connection), ApiClient.Limits.defaults());
     this.transport = new RenewingTransport(client, connection.credentials());
     this.context = new SerialContext(first.blockingExecutor());
@@ -59,6 +61,11 @@ final class ApiHub {
 
   ScheduledExecutorService key() {
     return key;
+  }
+
+  /** The connection its client uses. */
+  ApiConnection connection() {
+    return connection;
   }
 
   /** Adds {@code sink} to the watches of {@code namespace/service} (and of the Nodes). */

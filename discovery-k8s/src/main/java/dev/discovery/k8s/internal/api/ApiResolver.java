@@ -84,6 +84,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
                 context.syncContext().execute(() -> report(error));
                 return;
               }
+              // The hub's connection: another resolver of this Discovery may have made it first.
               ApiHub acquired = source.acquire(context, connection);
               synchronized (lock) {
                 if (closed) {
@@ -93,7 +94,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
                 // Kept here, so that close() releases it even if attach never runs.
                 hub = acquired;
               }
-              context.syncContext().execute(() -> attach(acquired, connection));
+              context.syncContext().execute(() -> attach(acquired, acquired.connection()));
             });
   }
 

@@ -14,9 +14,9 @@ import java.util.random.RandomGenerator;
  * The state of one {@code k8s+api} provider: how it connects, and the watches its resolvers share.
  *
  * <p>Resolvers made with the same scheduler (those of one {@code Discovery}) share one {@link
- * ApiHub}: one HTTP client, one watcher per (namespace, Service) and one of the Nodes. The hub is
- * made by its first resolver and ended, client included, when its last resolver closes; a later
- * resolver makes a new one. Thread-safe.
+ * ApiHub}: one connection, one HTTP client, one watcher per (namespace, Service) and one of the
+ * Nodes. The hub is made by its first resolver and ended, client included, when its last resolver
+ * closes; a later resolver makes a new one. Thread-safe.
  */
 public final class ApiSource {
   /** How a provider makes its connection. */
@@ -52,7 +52,6 @@ public final class ApiSource {
 
   private final Settings settings;
   private final Map<ScheduledExecutorService, ApiHub> hubs = new HashMap<>(); // guarded by this
-  private ApiConnection connection; // guarded by this: the first that loaded
 
   public ApiSource(Settings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -67,12 +66,21 @@ public final class ApiSource {
     return new ApiResolver(target, context, this);
   }
 
-  /** The connection: loaded once, then kept; a failure is tried again by the next resolver. */
-  synchronized ApiConnection connection(ResolverContext context) throws ApiConfigException {
-    if (connection == null) {
-      connection = settings.connector().connect(context);
+  /**
+   * The connection of {@code context}'s Discovery: that of its open hub, else loaded (from its
+   * environment when the provider was given no settings; a failure is tried again by the next
+   * resolver). It is not kept beyond the hub: the provider {@link java.util.ServiceLoader} finds is
+   * one per JVM and serves every Discovery, each with its own environment. Called on the blocking
+   * executor; loads without holding this lock.
+   */
+  ApiConnection connection(ResolverContext context) throws ApiConfigException {
+    synchronized (this) {
+      ApiHub hub = hubs.get(context.scheduler());
+      if (hub != null) {
+        return hub.connection();
+      }
     }
-    return connection;
+    return settings.connector().connect(context);
   }
 
   /** The hub of {@code context}'s scheduler, made if needed, with one more user. */

@@ -56,7 +56,11 @@ class ClientJavaInformerTest {
                     .resourceVersion(params.resourceVersion)
                     .timeoutSeconds(params.timeoutSeconds)
                     .watch(params.watch)
-                    .allowWatchBookmarks(true)
+                    // No bookmarks: client-java 24 rejects an EndpointSlice bookmark as the API
+                    // server
+                    // writes it ("endpoints": null, the Go zero value), and relists. Known
+                    // generated-client
+                    // defect; docs/testing.md says so.
                     .buildCall(null),
             V1EndpointSlice.class,
             V1EndpointSliceList.class);

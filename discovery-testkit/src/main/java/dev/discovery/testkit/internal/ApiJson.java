@@ -424,11 +424,43 @@ public final class ApiJson {
     doc.put("apiVersion", apiVersion(kind));
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("resourceVersion", Long.toString(resourceVersion));
+    meta.put("creationTimestamp", null);
     if (initialEventsEnd) {
       meta.put("annotations", Map.of("k8s.io/initial-events-end", "true"));
     }
     doc.put("metadata", meta);
+    zeroFields(kind, doc);
     return doc;
+  }
+
+  /**
+   * The fields a bookmark carries besides its metadata: the API server writes the kind's empty Go
+   * struct, so fields without {@code omitempty} appear with their zero values (an EndpointSlice's
+   * {@code "addressType":""} and {@code "endpoints":null}), and nested structs as {@code {}}.
+   * Clients rely on it: client-java rejects an EndpointSlice without {@code endpoints}.
+   */
+  private static void zeroFields(String kind, Map<String, Object> doc) {
+    switch (kind) {
+      case "EndpointSlice" -> {
+        doc.put("addressType", "");
+        doc.put("endpoints", null);
+        doc.put("ports", null);
+      }
+      case "Service" -> {
+        doc.put("spec", Map.of());
+        doc.put("status", Map.of("loadBalancer", Map.of()));
+      }
+      case "Pod" -> {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("containers", null);
+        doc.put("spec", spec);
+        doc.put("status", Map.of());
+      }
+      default -> {
+        doc.put("spec", Map.of());
+        doc.put("status", Map.of());
+      }
+    }
   }
 
   /** {@code doc} as compact JSON on one line. */

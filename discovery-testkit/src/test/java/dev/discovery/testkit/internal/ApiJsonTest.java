@@ -27,6 +27,18 @@ import org.junit.jupiter.api.Test;
 class ApiJsonTest {
 
   @Test
+  void anEndpointSliceBookmark_isTheEmptyObject_asTheApiServerEncodesIt() {
+    String line = ApiJson.write(ApiJson.bookmark("EndpointSlice", 42, true));
+
+    assertThat(line)
+        .isEqualTo(
+            "{\"kind\":\"EndpointSlice\",\"apiVersion\":\"discovery.k8s.io/v1\","
+                + "\"metadata\":{\"resourceVersion\":\"42\",\"creationTimestamp\":null,"
+                + "\"annotations\":{\"k8s.io/initial-events-end\":\"true\"}},"
+                + "\"addressType\":\"\",\"endpoints\":null,\"ports\":null}");
+  }
+
+  @Test
   void endpointSlice_roundTrips() {
     // Not modelled: metadata.generation, annotations and managedFields.
     Map<String, Object> doc =

@@ -28,9 +28,9 @@ import java.util.function.Consumer;
  * api.json}: raw samples, never verdicts (the summary computes medians, percentiles and ratios).
  *
  * <p>The delay and large-Service phases run without bookmarks ({@link Rig#NO_BOOKMARKS}:
- * client-java refuses the fake server's EndpointSlice bookmarks); our source's Service watch, which
- * then hears nothing, is resumed at its idle bound (90 s), a request that changes no endpoints. The
- * request phase has bookmarks once a minute, as a real server sends them.
+ * client-java 24 rejects EndpointSlice bookmarks); our source's Service watch, which then hears
+ * nothing, is resumed at its idle bound (90 s), a request that changes no endpoints. The request
+ * phase has bookmarks once a minute, as a real server sends them.
  *
  * <ol>
  *   <li><b>delay</b>: a headless Service of 10 pods scaled to 11 and back, {@code changes} times

@@ -21,11 +21,10 @@ public final class Rig implements AutoCloseable {
   private final FakeDnsServer dns;
 
   /**
-   * A bookmark interval longer than any run: no bookmarks. The fake server's EndpointSlice bookmark
-   * carries only {@code metadata.resourceVersion}, while a real API server also writes the fields
-   * Go does not omit ({@code "endpoints":null}); client-java 24 refuses it ("The required field
-   * `endpoints` is not found"), and its reflector fails and relists at every bookmark, which would
-   * put those relists into the informer's delays.
+   * A bookmark interval longer than any run: no bookmarks. client-java 24 rejects an EndpointSlice
+   * bookmark as the API server writes it ({@code "endpoints":null}: "Expected the field endpoints
+   * to be an array"), and its reflector fails and relists at every bookmark, which would put those
+   * relists into the informer's delays.
    */
   public static final Duration NO_BOOKMARKS = Duration.ofDays(1);
 

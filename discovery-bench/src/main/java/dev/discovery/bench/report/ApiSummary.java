@@ -121,10 +121,10 @@ public final class ApiSummary {
         .append(delay.get("changes"))
         .append(" changes measured after ")
         .append(delay.get("warmup"))
-        .append(" not counted. The API server sends no bookmarks here: client-java 24 refuses the")
+        .append(" not counted. The API server sends no bookmarks here: client-java 24 rejects an")
         .append(
-            " fake server's EndpointSlice bookmark (it lacks `\"endpoints\":null`, which a real")
-        .append(" server writes) and its reflector would relist at each one. Load average (1, 5,")
+            " EndpointSlice bookmark as the API server writes it (`\"endpoints\":null`) and its")
+        .append(" reflector would relist at each one. Load average (1, 5,")
         .append(" 15 min) before: ")
         .append(api.get("loadBefore"))
         .append(", after: ")

@@ -75,7 +75,7 @@ final class Tls {
   }
 
   /** Verifies as its delegate does; a rejection names the CA source. */
-  private static final class Named extends X509ExtendedTrustManager {
+  private static final class Named extends ServerOnly {
     private final X509ExtendedTrustManager delegate;
     private final String source;
 
@@ -125,31 +125,13 @@ final class Tls {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("a client connection does not verify clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("a client connection does not verify clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("a client connection does not verify clients");
-    }
-
-    @Override
     public X509Certificate[] getAcceptedIssuers() {
       return delegate.getAcceptedIssuers();
     }
   }
 
   /** Trusts any server, hostname included: {@code insecure-skip-tls-verify}, when allowed. */
-  private static final class TrustAll extends X509ExtendedTrustManager {
+  private static final class TrustAll extends ServerOnly {
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
@@ -158,24 +140,6 @@ final class Tls {
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-        throws CertificateException {
-      throw new CertificateException("a client connection does not verify clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-        throws CertificateException {
-      throw new CertificateException("a client connection does not verify clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType)
-        throws CertificateException {
-      throw new CertificateException("a client connection does not verify clients");
-    }
 
     @Override
     public X509Certificate[] getAcceptedIssuers() {
@@ -251,6 +215,27 @@ final class Tls {
     @Override
     public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
       return null;
+    }
+  }
+
+  /** A trust manager of a client: it checks servers only, and refuses to be asked about clients. */
+  private abstract static class ServerOnly extends X509ExtendedTrustManager {
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      throw new CertificateException("a client connection does not verify clients");
+    }
+
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      throw new CertificateException("a client connection does not verify clients");
+    }
+
+    @Override
+    public final void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
+      throw new CertificateException("a client connection does not verify clients");
     }
   }
 }

@@ -37,10 +37,12 @@ import java.util.stream.Collectors;
  *
  * <p><b>Merging.</b> Endpoints are merged across all the Service's slices, whatever their order:
  * one endpoint per IP and port. When slices disagree about one, it is ready if any says ready,
- * serving if any says serving, terminating only if all say terminating and none says ready; its
- * hostname, node, zone and pod come from the first slice, in slice-name order, that gives them; its
- * hints are the union. Slices of another Service, and FQDN slices ({@link
- * SliceObject#ignoredReason()}), are left out.
+ * serving if any says serving, terminating only if all say terminating and none says ready. Its
+ * hostname, node, zone, pod and hints come from the entries in the best state (ready, else serving,
+ * else any): an IP a new pod reuses while the old one still terminates is the new pod's. Among
+ * those, each comes from the first slice, in slice-name order, that gives it; the hints are the
+ * union. Slices of another Service, and FQDN slices ({@link SliceObject#ignoredReason()}), are left
+ * out.
  *
  * <p><b>Service.</b> A missing Service is NOT_FOUND, even with slices (they may be stale); an
  * existing Service with no slices is an empty snapshot.
@@ -368,11 +370,26 @@ public final class ServiceEndpoints {
     private String pod;
     private final TreeSet<String> forZones = new TreeSet<>();
     private final TreeSet<String> forNodes = new TreeSet<>();
+    private int detailRank = -1; // the state of the entries the details come from
 
     void add(SliceObject.SliceEndpoint e) {
-      ready |= e.isReady() && !e.isTerminating();
+      boolean entryReady = e.isReady() && !e.isTerminating();
+      ready |= entryReady;
       serving |= e.isServing();
       terminating &= e.isTerminating();
+      int rank = entryReady ? 2 : e.isServing() ? 1 : 0;
+      if (rank < detailRank) {
+        return;
+      }
+      if (rank > detailRank) {
+        detailRank = rank;
+        hostname = null;
+        node = null;
+        zone = null;
+        pod = null;
+        forZones.clear();
+        forNodes.clear();
+      }
       hostname = hostname != null ? hostname : e.hostname();
       node = node != null ? node : e.nodeName();
       zone = zone != null ? zone : e.zone();

@@ -183,6 +183,51 @@ class ServiceEndpointsTest {
   }
 
   @Test
+  void ipReusedByANewPod_takesNodeZonePodAndHintsFromTheReadyEntry() {
+    // The old pod, terminating, still sits in web-a; its IP now belongs to a new pod in web-b.
+    SliceObject old =
+        slice(
+            "web-a",
+            "web",
+            "http",
+            8080,
+            new SliceObject.SliceEndpoint(
+                List.of(ip("10.0.0.1")),
+                false,
+                false,
+                true,
+                "web-old",
+                "node-a",
+                "zone-a",
+                "web-old-pod",
+                List.of("zone-a"),
+                List.of()));
+    SliceObject fresh =
+        slice(
+            "web-b",
+            "web",
+            "http",
+            8080,
+            new SliceObject.SliceEndpoint(
+                List.of(ip("10.0.0.1")),
+                true,
+                true,
+                false,
+                "web-new",
+                "node-b",
+                "zone-b",
+                "web-new-pod",
+                List.of("zone-b"),
+                List.of()));
+    Endpoint e =
+        resolved(pods(new ServicePort.Name("http")), WEB, List.of(old, fresh)).endpoints().get(0);
+    assertThat(
+            List.of(e.hostname(), e.node(), e.zone(), e.attributes().get(KubernetesAttributes.POD)))
+        .containsExactly("web-new", "node-b", "zone-b", "web-new-pod");
+    assertThat(e.attributes()).containsEntry(KubernetesAttributes.HINTS_FOR_ZONES, "zone-b");
+  }
+
+  @Test
   void fqdnSlicesAndOtherServicesSlices_areLeftOut() {
     SliceObject other = slice("api-1", "api", "http", 8080, endpoint("10.0.0.9", true));
     EndpointSet set =

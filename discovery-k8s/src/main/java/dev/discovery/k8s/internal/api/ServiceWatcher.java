@@ -40,7 +40,8 @@ final class ServiceWatcher {
             listener(
                 current -> {
                   serviceListed = true;
-                  service = current.values().stream().findFirst().orElse(null);
+                  // Only ours: a server or proxy may send others despite the field selector.
+                  service = current.get(namespace + "/" + name);
                   existed |= service != null;
                 }));
     this.sliceWatch =

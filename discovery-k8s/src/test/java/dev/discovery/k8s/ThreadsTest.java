@@ -64,4 +64,35 @@ class ThreadsTest {
               assertThat(left).as("threads left 5 s after close()").isEmpty();
             });
   }
+
+  /**
+   * With {@code k8s+api}, the JDK HttpClient's selector thread ends once the client is collected
+   * (docs/java-api.md "Threads"): no cancelled watch stream keeps it reachable.
+   */
+  @Test
+  void closedDiscovery_withTheApiSource_leavesNoHttpClientSelector_onceCollected()
+      throws Exception {
+    Set<Thread> before = live();
+    try (ApiFixture f = new ApiFixture()) {
+      f.cluster.apply(
+          Service.clusterIp("shop", "web").selector("app", "web").port("http", 80, "http").build());
+      f.cluster.scale(
+          Pod.builder("shop", "web").label("app", "web").containerPort("http", 8080).build(), 2);
+      f.start();
+      ServiceWatch w = f.watch("k8s+api:///web.shop:http");
+      f.awaitSet(w, s -> s.size() == 2);
+      f.discovery.close();
+      f.discovery = null;
+    }
+    await()
+        .atMost(ApiFixture.WAIT)
+        .untilAsserted(
+            () -> {
+              System.gc(); // on Java 17 the selector ends when its client is collected
+              assertThat(live())
+                  .filteredOn(t -> !before.contains(t))
+                  .extracting(Thread::getName)
+                  .noneMatch(n -> n.startsWith("HttpClient-") || n.startsWith("discovery-"));
+            });
+  }
 }

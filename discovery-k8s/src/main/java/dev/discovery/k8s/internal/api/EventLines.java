@@ -62,6 +62,9 @@ final class EventLines implements BodySubscriber<Void> {
     if (s != null) {
       s.cancel();
     }
+    // A cancelled subscription hears no more: the body ends here, else the HTTP client counts
+    // the exchange as pending for ever and its selector thread never ends.
+    result.complete(null);
   }
 
   @Override

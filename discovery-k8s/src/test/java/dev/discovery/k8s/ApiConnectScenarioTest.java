@@ -99,6 +99,20 @@ class ApiConnectScenarioTest {
   }
 
   @Test
+  void tokenThatNoHeaderCanCarry_isAnError_neverShowingTheToken() {
+    webWithPods(1);
+    f.start(explicit().token("secret-value\nsecond-line").build());
+
+    ResolutionError error = f.awaitError(f.watch("k8s+api:///web.shop:http"), e -> true);
+
+    assertThat(error.kind()).isEqualTo(ResolutionError.Kind.MISCONFIGURED);
+    assertThat(error.message())
+        .contains("token (set on the builder)")
+        .contains("cannot be sent")
+        .doesNotContain("secret");
+  }
+
+  @Test
   void forbidden_namesTheRoleRule() {
     webWithPods(1);
     f.api.faults().forbid("list", "endpointslices", "shop");

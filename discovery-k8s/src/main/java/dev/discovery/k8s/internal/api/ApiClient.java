@@ -168,7 +168,21 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
                       + ApiErrors.oneLine(String.valueOf(e.getMessage()))))
           .toException();
     }
-    authorization.ifPresent(a -> b.header("Authorization", a));
+    if (authorization.isPresent()) {
+      try {
+        b.header("Authorization", authorization.get());
+      } catch (IllegalArgumentException e) {
+        // Never its message: the JDK quotes the header value, token included.
+        throw ApiFailure.of(
+                ResolutionError.misconfigured(
+                    access.credentialDescription()
+                        + " from "
+                        + access.originDescription()
+                        + " cannot be sent: it holds a character an HTTP header cannot carry"
+                        + " (expected: a token of visible ASCII characters)"))
+            .toException();
+      }
+    }
     return b.build();
   }
 

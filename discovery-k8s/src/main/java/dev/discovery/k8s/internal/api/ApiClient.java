@@ -279,8 +279,10 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
               limits.maxEventBytes(),
               event -> {
                 if ("ERROR".equals(event.get("type"))) {
-                  lines.stop();
+                  // The error first: stopping completes the body, and with it the exchange, which
+                  // would otherwise end the watch as if cleanly (a resume where 410 asks a relist).
                   end(Optional.of(ApiErrors.forErrorEvent(access, request, event.get("object"))));
+                  lines.stop();
                 } else if (!over.get()) {
                   handler.onEvent(event);
                 }

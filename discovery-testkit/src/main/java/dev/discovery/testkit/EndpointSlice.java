@@ -112,28 +112,6 @@ public record EndpointSlice(
     }
   }
 
-  /** A slice of the controller, without extra labels or owner (as before hand-made slices). */
-  public EndpointSlice(
-      String namespace,
-      String name,
-      String serviceName,
-      IpFamily addressType,
-      List<Endpoint> endpoints,
-      List<Port> ports,
-      long resourceVersion) {
-    this(
-        namespace,
-        name,
-        serviceName,
-        addressType,
-        endpoints,
-        ports,
-        resourceVersion,
-        CONTROLLER,
-        Map.of(),
-        null);
-  }
-
   /**
    * A builder for a hand-made slice of Service {@code serviceName}: no manager label, IPv4 unless
    * its first endpoint is IPv6.
@@ -207,30 +185,6 @@ public record EndpointSlice(
         throw Validation.invalid(
             "endpoint " + address.getHostAddress() + " podUid", podUid, "only with a podName");
       }
-    }
-
-    /** An endpoint of a pod, without uid or hints (as before hints were modelled). */
-    public Endpoint(
-        InetAddress address,
-        boolean ready,
-        boolean serving,
-        boolean terminating,
-        String hostname,
-        String nodeName,
-        String zone,
-        String podName) {
-      this(
-          address,
-          ready,
-          serving,
-          terminating,
-          hostname,
-          nodeName,
-          zone,
-          podName,
-          null,
-          List.of(),
-          List.of());
     }
 
     /** A builder of a ready, serving endpoint at {@code ip} (a literal), for hand-made slices. */

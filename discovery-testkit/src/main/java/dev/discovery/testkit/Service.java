@@ -171,39 +171,6 @@ public record Service(
     }
   }
 
-  /** A Service with the default traffic policy and no traffic distribution. */
-  public Service(
-      String namespace,
-      String name,
-      ServiceType type,
-      boolean headless,
-      List<InetAddress> clusterIps,
-      List<IpFamily> ipFamilies,
-      Map<String, String> selector,
-      List<Port> ports,
-      String externalName,
-      boolean publishNotReadyAddresses,
-      SessionAffinity sessionAffinity,
-      Duration sessionAffinityTimeout,
-      List<LoadBalancerIngress> loadBalancerIngress) {
-    this(
-        namespace,
-        name,
-        type,
-        headless,
-        clusterIps,
-        ipFamilies,
-        selector,
-        ports,
-        externalName,
-        publishNotReadyAddresses,
-        sessionAffinity,
-        sessionAffinityTimeout,
-        loadBalancerIngress,
-        TrafficPolicy.CLUSTER,
-        null);
-  }
-
   /** This Service with ClusterIPs, ports and ingress as the cluster stores it. */
   Service withAllocations(
       List<InetAddress> clusterIps, List<Port> ports, List<LoadBalancerIngress> ingress) {

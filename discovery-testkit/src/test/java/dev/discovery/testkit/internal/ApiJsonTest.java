@@ -179,7 +179,17 @@ class ApiJsonTest {
   @Test
   void write_isCompactOnOneLine_withNullForTheEndpointsOfAnEmptySlice() {
     EndpointSlice empty =
-        new EndpointSlice("shop", "web-00001", "web", IpFamily.IPV4, List.of(), List.of(), 7);
+        new EndpointSlice(
+            "shop",
+            "web-00001",
+            "web",
+            IpFamily.IPV4,
+            List.of(),
+            List.of(),
+            7,
+            EndpointSlice.CONTROLLER,
+            Map.of(),
+            null);
     var meta =
         new dev.discovery.testkit.ObjectMetadata(
             "u-1", 7, java.time.Instant.parse("2026-11-30T12:00:00Z"));

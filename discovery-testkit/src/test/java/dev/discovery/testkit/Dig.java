@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,25 +24,13 @@ final class Dig {
   private Dig() {}
 
   static Path executable() {
-    for (String dir : List.of("/usr/bin", "/usr/local/bin")) {
-      Path p = Path.of(dir, "dig");
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
-        Path p = Path.of(dir, "dig");
-        if (!dir.isEmpty() && Files.isExecutable(p)) {
-          return p;
-        }
-      }
-    }
-    throw new AssertionError(
-        "dig: not found in /usr/bin, /usr/local/bin or PATH (expected: Debian's bind9-dnsutils:"
-            + " apt-get install -y --no-install-recommends bind9 bind9-dnsutils; README's ./run-tests"
-            + " installs it)");
+    return Executables.find("dig", List.of("/usr/bin", "/usr/local/bin"))
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "dig: not found in /usr/bin, /usr/local/bin or PATH (expected: Debian's"
+                        + " bind9-dnsutils: apt-get install -y --no-install-recommends bind9"
+                        + " bind9-dnsutils; README's ./run-tests installs it)"));
   }
 
   static Result query(InetSocketAddress server, String name, String type, DnsClient.Mode mode)

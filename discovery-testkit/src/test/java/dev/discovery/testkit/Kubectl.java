@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,16 +29,13 @@ final class Kubectl {
     if (chosen != null && !chosen.isEmpty()) {
       return Path.of(chosen);
     }
-    String path = System.getenv("PATH");
-    for (String dir : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
-      Path p = Path.of(dir.isEmpty() ? "." : dir, "kubectl");
-      if (!dir.isEmpty() && Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    throw new AssertionError(
-        "kubectl: not found on the PATH (expected: Debian's kubernetes-client: apt-get install -y"
-            + " --no-install-recommends kubernetes-client; README's ./run-tests installs it)");
+    return Executables.find("kubectl", List.of())
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "kubectl: not found on the PATH (expected: Debian's kubernetes-client:"
+                        + " apt-get install -y --no-install-recommends kubernetes-client;"
+                        + " README's ./run-tests installs it)"));
   }
 
   private List<String> command(String... args) {

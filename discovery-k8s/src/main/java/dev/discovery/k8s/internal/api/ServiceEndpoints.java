@@ -368,8 +368,9 @@ public final class ServiceEndpoints {
     private String node;
     private String zone;
     private String pod;
-    private final TreeSet<String> forZones = new TreeSet<>();
-    private final TreeSet<String> forNodes = new TreeSet<>();
+    // Made only for endpoints that carry hints: most do not, and a Service is assembled whole.
+    private TreeSet<String> forZones;
+    private TreeSet<String> forNodes;
     private int detailRank = -1; // the state of the entries the details come from
 
     void add(SliceObject.SliceEndpoint e) {
@@ -387,15 +388,15 @@ public final class ServiceEndpoints {
         node = null;
         zone = null;
         pod = null;
-        forZones.clear();
-        forNodes.clear();
+        forZones = null;
+        forNodes = null;
       }
       hostname = hostname != null ? hostname : e.hostname();
       node = node != null ? node : e.nodeName();
       zone = zone != null ? zone : e.zone();
       pod = pod != null ? pod : e.pod();
-      forZones.addAll(e.forZones());
-      forNodes.addAll(e.forNodes());
+      forZones = union(forZones, e.forZones());
+      forNodes = union(forNodes, e.forNodes());
     }
 
     Endpoint build(InetSocketAddress address) {
@@ -410,13 +411,22 @@ public final class ServiceEndpoints {
       if (pod != null) {
         b.attribute(KubernetesAttributes.POD, pod);
       }
-      if (!forZones.isEmpty()) {
+      if (forZones != null) {
         b.attribute(KubernetesAttributes.HINTS_FOR_ZONES, String.join(",", forZones));
       }
-      if (!forNodes.isEmpty()) {
+      if (forNodes != null) {
         b.attribute(KubernetesAttributes.HINTS_FOR_NODES, String.join(",", forNodes));
       }
       return b.build();
+    }
+
+    private static TreeSet<String> union(TreeSet<String> set, List<String> more) {
+      if (more.isEmpty()) {
+        return set;
+      }
+      TreeSet<String> out = set == null ? new TreeSet<>() : set;
+      out.addAll(more);
+      return out;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.discovery.api;
 
 import dev.discovery.api.internal.DefaultDiscovery;
+import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
@@ -66,6 +67,12 @@ public interface Discovery extends AutoCloseable {
   interface Builder {
     /** The clock (default: the system UTC clock). */
     Builder clock(Clock clock);
+
+    /**
+     * Nanoseconds for the latencies and windows of policies that use call feedback (default: {@code
+     * System::nanoTime}); a test passes the fake clock's.
+     */
+    Builder ticker(PolicyContext.Ticker ticker);
 
     /**
      * Timers and the watches' serialized contexts run here (default: one daemon thread of the

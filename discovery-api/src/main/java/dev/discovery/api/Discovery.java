@@ -55,6 +55,12 @@ public interface Discovery extends AutoCloseable {
   ResolverRegistry registry();
 
   /**
+   * The observer that tells every observer of this discovery: hosts that run policies outside a
+   * watch (the gRPC load balancer) report the policies' events through it.
+   */
+  DiscoveryObserver observer();
+
+  /**
    * Closes every watch, then stops the threads this discovery started. When it returns, every
    * resolver is closed and every pending {@link ServiceWatch#first()} has failed saying the
    * discovery was closed (called from a listener, that listener's watch closes right after it

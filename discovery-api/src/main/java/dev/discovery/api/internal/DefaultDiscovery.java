@@ -117,6 +117,11 @@ public final class DefaultDiscovery implements Discovery {
   }
 
   @Override
+  public DiscoveryObserver observer() {
+    return observer;
+  }
+
+  @Override
   public void close() {
     List<SharedResolver> all;
     synchronized (lock) {

@@ -13,8 +13,9 @@ import java.util.Set;
  * channel) starts are at full weight from the start.
  *
  * <p>An endpoint {@code t} into its window has weight {@code max(minWeightPercent / 100, (t /
- * window) ^ (1 / aggression))} relative to an endpoint at full weight: linear with aggression 1,
- * faster at first below 1... slower at first above 1 (Envoy's formula). After the window, 1.
+ * window) ^ (1 / aggression))} relative to an endpoint at full weight (Envoy's formula): linear
+ * with aggression 1; above 1 the weight rises fast at first, below 1 slowly at first. After the
+ * window, 1. An endpoint that leaves and joins again warms again.
  *
  * @param window how long the ramp lasts, more than 0
  * @param aggression the curve's exponent's inverse, more than 0 (1: linear)

@@ -250,6 +250,7 @@ public final class TrafficPolicy implements Policy {
     private volatile long intervalEnd;
     private int candidateCount; // guarded by this
     private long warmRefreshAt = Long.MIN_VALUE; // guarded by this
+    private long warmRefreshScheduled = Long.MIN_VALUE; // guarded by this
 
     Instance(PolicyContext context) {
       this.context = context;
@@ -341,8 +342,9 @@ public final class TrafficPolicy implements Policy {
       }
       joined.keySet().retainAll(present);
       first = false;
-      if (any) {
-        // A picker without the warm-up path once every window is over.
+      if (any && warmRefreshScheduled != warmRefreshAt) {
+        // A picker without the warm-up path once every window is over (one timer per latest end).
+        warmRefreshScheduled = warmRefreshAt;
         schedule(this::refresh, Math.max(0, warmRefreshAt - now));
       }
       return any ? since : null;
@@ -373,8 +375,8 @@ public final class TrafficPolicy implements Policy {
         innerFeedback.onEnd(endpoint, outcome, latencyNanos);
       }
       long now = context.ticker().nanos();
-      if (now - intervalEnd >= 0) {
-        endInterval(now);
+      if (now - intervalEnd >= 0 && endInterval(now)) {
+        refresh();
       }
       if (outcome.cancelled()) {
         return;
@@ -389,8 +391,10 @@ public final class TrafficPolicy implements Policy {
       } else if (ejection.isFailure(outcome.status())) {
         h.failures.incrementAndGet();
         int row = h.consecutive.incrementAndGet();
-        if (ejection.consecutiveFailures() > 0 && row >= ejection.consecutiveFailures()) {
-          eject(h, row + " consecutive failures");
+        if (ejection.consecutiveFailures() > 0
+            && row >= ejection.consecutiveFailures()
+            && eject(h, row + " consecutive failures")) {
+          refresh();
         }
       }
     }
@@ -399,9 +403,9 @@ public final class TrafficPolicy implements Policy {
      * The failure-percentage check over the interval that ended, then a new interval; evaluated by
      * the first call to end after the interval's end (no timer to outlive the consumer).
      */
-    private synchronized void endInterval(long now) {
+    private synchronized boolean endInterval(long now) {
       if (now - intervalEnd < 0) {
-        return; // another thread did it
+        return false; // another thread did it
       }
       intervalEnd = now + ejection.interval().toNanos();
       int threshold = ejection.failurePercentageThreshold();
@@ -427,17 +431,22 @@ public final class TrafficPolicy implements Policy {
               f + " of " + (s + f) + " calls failed in " + ejection.interval().toSeconds() + "s");
         }
       }
+      boolean any = false;
       if (judged >= ejection.failurePercentageMinimumHosts()) {
         for (int i = 0; i < failing.size(); i++) {
-          eject(failing.get(i), reasons.get(i));
+          any |= eject(failing.get(i), reasons.get(i));
         }
       }
+      return any;
     }
 
-    /** Takes {@code h} out of rotation unless the cap forbids it. */
-    private synchronized void eject(Health h, String reason) {
+    /**
+     * Takes {@code h} out of rotation unless the cap forbids it; the caller then asks for a new
+     * picker (outside the lock).
+     */
+    private synchronized boolean eject(Health h, String reason) {
       if (h.ejected || health.get(h.endpoint.address()) != h) {
-        return;
+        return false;
       }
       int out = 0;
       for (Health x : health.values()) {
@@ -448,7 +457,7 @@ public final class TrafficPolicy implements Policy {
       int n = candidateCount;
       int cap = Math.min(n - 1, Math.max(1, n * ejection.maxEjectionPercent() / 100));
       if (out >= cap) {
-        return;
+        return false;
       }
       h.timesEjected++;
       Duration base = ejection.baseEjectionTime().multipliedBy(h.timesEjected);
@@ -460,18 +469,24 @@ public final class TrafficPolicy implements Policy {
       h.failures.set(0);
       observe(
           new DiscoveryEvent.EndpointEjected(context.target(), h.endpoint, name(), reason, time));
-      schedule(() -> restore(h), time.toNanos());
-      refresh();
+      schedule(
+          () -> {
+            if (restore(h)) {
+              refresh();
+            }
+          },
+          time.toNanos());
+      return true;
     }
 
     /** Puts {@code h} back in rotation, if it is still the endpoint's state. */
-    private synchronized void restore(Health h) {
+    private synchronized boolean restore(Health h) {
       if (!h.ejected || health.get(h.endpoint.address()) != h) {
-        return;
+        return false;
       }
       h.ejected = false;
       observe(new DiscoveryEvent.EndpointReturned(context.target(), h.endpoint, name()));
-      refresh();
+      return true;
     }
 
     private void observe(DiscoveryEvent event) {

@@ -339,6 +339,21 @@ class TrafficPolicyTest {
   }
 
   @Test
+  void ejection_whenOnlyEjectedEndpointsAreLeft_picksAmongThem() {
+    List<Endpoint> two = Simulation.plain(2);
+    Simulation sim =
+        new Simulation(
+                Policies.withOutlierEjection(Policies.random(), OutlierEjection.defaults()), 1)
+            .publish(two, Map.of());
+    sim.backend(two.get(0), new Simulation.Backend(Duration.ofMillis(1), 1.0));
+    sim.run(20, Duration.ofMillis(10), k -> "k");
+    sim.run(40, Duration.ofMillis(10));
+    assertThat(sim.events).hasSize(1);
+    sim.publish(List.of(two.get(0)), Map.of()); // the healthy one leaves
+    assertThat(sim.picker().pick()).isEqualTo(two.get(0));
+  }
+
+  @Test
   void zoneAware_followsHintsWhenEveryEndpointHasThem_elseTrafficDistribution() {
     List<Endpoint> six = new ArrayList<>();
     for (Endpoint e : Simulation.zoned(3, 2)) {

@@ -297,6 +297,14 @@ public final class TrafficPolicy implements Policy {
         }
       }
       boolean keyed = base.keyed();
+      boolean anyInRotation = false;
+      for (int i = 0; i < n && !anyInRotation; i++) {
+        anyInRotation = (local == null || local[i]) && !out[i];
+      }
+      if (!anyInRotation) {
+        // Every endpoint left is ejected (the others left the snapshot): better all than none.
+        out = new boolean[n];
+      }
       List<Integer> indices = new ArrayList<>(n);
       List<Endpoint> endpoints = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {

@@ -554,7 +554,8 @@ public final class TrafficPolicy implements Policy {
       if (out == null && warmSince == null) {
         return (T) items[inner.pick()];
       }
-      long now = warmSince == null ? 0 : ticker.nanos();
+      long now = 0; // read from the ticker once a warming endpoint is chosen
+      boolean timed = false;
       int fallback = -1;
       for (int t = 0; t < MAX_TRIES; t++) {
         int i = inner.pick();
@@ -564,8 +565,14 @@ public final class TrafficPolicy implements Policy {
         if (fallback < 0) {
           fallback = i;
         }
-        if (warmSince == null
-            || java.util.concurrent.ThreadLocalRandom.current().nextDouble() < weight(i, now)) {
+        if (warmSince == null || warmSince[i] == Long.MIN_VALUE) {
+          return (T) items[i];
+        }
+        if (!timed) {
+          now = ticker.nanos();
+          timed = true;
+        }
+        if (java.util.concurrent.ThreadLocalRandom.current().nextDouble() < weight(i, now)) {
           return (T) items[i];
         }
       }
@@ -583,8 +590,9 @@ public final class TrafficPolicy implements Policy {
       if (out == null && warmSince == null) {
         return (T) items[inner.pick(key, attempt)];
       }
-      long now = warmSince == null ? 0 : ticker.nanos();
-      long hash = warmSince == null ? 0 : StickyHash.hashKey(key);
+      long now = 0; // read from the ticker once a warming endpoint is chosen
+      boolean timed = false;
+      long hash = 0;
       int fallback = -1;
       int seen = 0;
       for (int a = 0; a < attempt + MAX_TRIES; a++) {
@@ -595,8 +603,15 @@ public final class TrafficPolicy implements Policy {
         if (fallback < 0) {
           fallback = i;
         }
-        if (warmSince != null && unit(hash, i) >= weight(i, now)) {
-          continue;
+        if (warmSince != null && warmSince[i] != Long.MIN_VALUE) {
+          if (!timed) {
+            now = ticker.nanos();
+            hash = StickyHash.hashKey(key);
+            timed = true;
+          }
+          if (unit(hash, i) >= weight(i, now)) {
+            continue;
+          }
         }
         if (seen++ == attempt) {
           return (T) items[i];

@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 
@@ -33,11 +34,13 @@ final class CallingThreads implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger answered = new AtomicInteger();
   private final AtomicInteger failed = new AtomicInteger();
+  private final AtomicIntegerArray finished; // per thread: calls answered or failed
   private final Queue<String> firstFailures = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> failuresByStatus = new ConcurrentHashMap<>();
 
   private CallingThreads(int count, Duration pause, IntFunction<String> call) {
     threads = Executors.newFixedThreadPool(count, r -> new Thread(r, "test-caller"));
+    finished = new AtomicIntegerArray(count);
     for (int i = 0; i < count; i++) {
       int thread = i;
       loops.add(threads.submit(() -> callUntilStopped(thread, pause.toNanos(), call)));
@@ -76,6 +79,7 @@ final class CallingThreads implements AutoCloseable {
                 k -> new AtomicInteger())
             .incrementAndGet();
       }
+      finished.incrementAndGet(thread);
       if (pauseNanos > 0) {
         LockSupport.parkNanos(pauseNanos);
       }
@@ -94,6 +98,28 @@ final class CallingThreads implements AutoCloseable {
   void awaitMoreAnswers(int calls) {
     int target = answered.get() + calls;
     await().atMost(BOUND).until(() -> answered.get() >= target);
+  }
+
+  /**
+   * Waits until every thread has finished one more call: every call in flight now has then been
+   * answered or has failed, and counted.
+   */
+  void awaitCallsInFlight() {
+    int[] before = new int[finished.length()];
+    for (int i = 0; i < before.length; i++) {
+      before[i] = finished.get(i);
+    }
+    await()
+        .atMost(BOUND)
+        .until(
+            () -> {
+              for (int i = 0; i < before.length; i++) {
+                if (finished.get(i) < before[i] + 1) {
+                  return false;
+                }
+              }
+              return true;
+            });
   }
 
   /**

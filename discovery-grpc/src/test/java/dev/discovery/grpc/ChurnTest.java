@@ -2,12 +2,17 @@ package dev.discovery.grpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.discovery.api.Discovery;
 import dev.discovery.api.ServiceWatch;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * gRPC under churn: {@link RollingChurn rolling updates} of real gRPC servers on loopback, under
@@ -23,6 +28,9 @@ class ChurnTest {
   static final String UPDATES_PROPERTY = "discovery.churn.updates";
   static final int API_UPDATES = 50;
   static final int DNS_UPDATES = 20;
+
+  /** The session keys of the sticky channel's calls. */
+  static final int KEYS = 64;
 
   /**
    * The DNS source re-resolves after the answer's TTL x U[0.8, 1.0], clamped to at least its
@@ -40,85 +48,73 @@ class ChurnTest {
     return Integer.getInteger(UPDATES_PROPERTY, byDefault);
   }
 
-  @Test
-  void api_random_rollingUpdates_failNoCall_andEveryNewPodGetsCalls() throws Exception {
-    ApiDirectory dir = new ApiDirectory("k8s+api");
-    try (dir;
-        Pods pods = Pods.range(20);
-        ServiceWatch watch = dir.discovery().watch(dir.target())) {
-      ManagedChannel channel = Calls.random(dir.target(), dir.discovery());
-      try {
-        RollingChurn.Outcome outcome =
-            RollingChurn.run(
-                dir,
-                pods,
-                channel,
-                i -> Calls.who(channel),
-                watch,
-                RollingChurn.Drain.AFTER_THE_CLIENT_SEES_TERMINATING,
-                updates(API_UPDATES));
-        Scenarios.figures(dir, "churn, random: %s", outcome.figures());
-        assertThat(outcome.failures()).as("failed calls by status").isEmpty();
-        assertThat(outcome.firstCalls()).hasSize(outcome.updates());
-      } finally {
-        Calls.shutdown(channel);
-      }
-    }
-  }
-
-  @Test
-  void api_sticky_rollingUpdates_failNoCall() throws Exception {
-    ApiDirectory dir = new ApiDirectory("k8s+api");
-    try (dir;
-        Pods pods = Pods.range(21);
-        ServiceWatch watch = dir.discovery().watch(dir.target())) {
-      ManagedChannel channel = Calls.sticky(dir.target(), dir.discovery());
-      try {
-        RollingChurn.Outcome outcome =
-            RollingChurn.run(
-                dir,
-                pods,
-                channel,
-                i -> Calls.who(channel, "session-" + i % 64),
-                watch,
-                RollingChurn.Drain.AFTER_THE_CLIENT_SEES_TERMINATING,
-                updates(API_UPDATES));
-        Scenarios.figures(dir, "churn, sticky on x-session-id: %s", outcome.figures());
-        assertThat(outcome.failures()).as("failed calls by status").isEmpty();
-      } finally {
-        Calls.shutdown(channel);
-      }
-    }
+  /**
+   * Zero failed calls, and every new pod gets calls: an update waits for its new pod's first call
+   * (bounded) before the old pod leaves.
+   */
+  @ParameterizedTest(name = "sticky: {0}")
+  @ValueSource(booleans = {false, true})
+  void api_rollingUpdates_failNoCall_andEveryNewPodGetsCalls(boolean sticky) throws Exception {
+    RollingChurn.Outcome outcome =
+        churn(
+            new ApiDirectory("k8s+api"),
+            sticky ? 21 : 20,
+            sticky,
+            RollingChurn.Drain.AFTER_THE_CLIENT_SEES_IT_LEAVE,
+            updates(API_UPDATES));
+    assertThat(outcome.failures()).as("failed calls by status").isEmpty();
   }
 
   @Test
   void dns_random_rollingUpdates_everyNewPodGetsCallsWithinTtlAndRefresh() throws Exception {
     DnsDirectory dir = new DnsDirectory();
+    RollingChurn.Outcome outcome =
+        churn(dir, 22, false, RollingChurn.Drain.AT_ONCE, updates(DNS_UPDATES));
+    Duration bound = dir.ttl().plus(DNS_REFRESH);
+    Scenarios.figures(
+        dir,
+        "churn: bound on the time to first call: TTL + refresh %d ms (+ slack %d ms)",
+        bound.toMillis(),
+        SLACK.toMillis());
+    assertThat(outcome.firstCalls())
+        .as("time from a new pod's addition to its first call")
+        .hasSize(outcome.updates())
+        .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(bound.plus(SLACK)));
+  }
+
+  /** The discovery the directory's channels resolve with. */
+  private static Discovery discovery(PodDirectory dir) {
+    return dir.discovery() != null ? dir.discovery() : DiscoveryGrpc.sharedDiscovery();
+  }
+
+  /**
+   * Runs the updates through a channel on {@code dir} (which this closes), random or sticky on
+   * {@code x-session-id} (over {@value #KEYS} keys), with pods on {@code 127.<range>.*.*}, and
+   * prints the figures. A watch on the channel's discovery (sharing the channel's resolver) tells
+   * when the client sees a pod leave.
+   */
+  private static RollingChurn.Outcome churn(
+      ClusterDirectory dir, int range, boolean sticky, RollingChurn.Drain drain, int updates)
+      throws Exception {
     try (dir;
-        Pods pods = Pods.range(22)) {
-      ManagedChannel channel = Calls.random(dir.target(), dir.discovery());
+        Pods pods = Pods.range(range);
+        ServiceWatch watch = discovery(dir).watch(dir.target())) {
+      ManagedChannel channel =
+          sticky
+              ? Calls.sticky(dir.target(), dir.discovery())
+              : Calls.random(dir.target(), dir.discovery());
+      IntFunction<String> call =
+          sticky ? i -> Calls.who(channel, "session-" + i % KEYS) : i -> Calls.who(channel);
       try {
         RollingChurn.Outcome outcome =
-            RollingChurn.run(
-                dir,
-                pods,
-                channel,
-                i -> Calls.who(channel),
-                null,
-                RollingChurn.Drain.AT_ONCE,
-                updates(DNS_UPDATES));
-        Duration bound = dir.ttl().plus(DNS_REFRESH);
+            RollingChurn.run(dir, pods, channel, call, watch, drain, updates);
         Scenarios.figures(
             dir,
-            "churn, random, draining at once: %s; bound on the time to first call: TTL + refresh"
-                + " %d ms (+ slack %d ms)",
-            outcome.figures(),
-            bound.toMillis(),
-            SLACK.toMillis());
-        assertThat(outcome.firstCalls())
-            .as("time from a new pod's addition to its first call")
-            .hasSize(outcome.updates())
-            .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(bound.plus(SLACK)));
+            "churn, %s, draining %s: %s",
+            sticky ? "sticky on x-session-id" : "random",
+            drain.name().toLowerCase(Locale.ROOT).replace('_', ' '),
+            outcome.figures());
+        return outcome;
       } finally {
         Calls.shutdown(channel);
       }

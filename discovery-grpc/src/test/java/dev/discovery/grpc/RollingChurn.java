@@ -4,14 +4,20 @@ import static org.awaitility.Awaitility.await;
 
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.Subscription;
+import dev.discovery.api.WatchEvent;
 import io.grpc.ManagedChannel;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 
 /**
  * Rolling updates under load, as a Deployment rolls its pods: calls from {@value #CALLERS} threads,
@@ -25,7 +31,7 @@ import java.util.function.IntFunction;
  *   <li>the oldest pod turns terminating (not ready, still serving);
  *   <li>its server drains: {@code shutdown()} (no new connections, GOAWAY on the open ones, calls
  *       in flight finish), then {@code awaitTermination} ({@link Drain} says when it starts);
- *   <li>the pod is deleted.
+ *   <li>the pod is deleted; the update ends once every call in flight then has ended.
  * </ol>
  *
  * Waits are bounded only to end an update that would hang; nothing here asserts: {@link Outcome}
@@ -48,11 +54,11 @@ final class RollingChurn {
   /** When the old pod's server starts draining. */
   enum Drain {
     /**
-     * Once the client has seen the pod terminating: a watch on the channel's own discovery (whose
-     * resolver the channel shares) reports it so. The order Kubernetes users get with a source that
-     * pushes, and with a preStop pause long enough for DNS.
+     * Once the client has seen the pod leave: the watch (whose resolver the channel shares) no
+     * longer has it among the eligible endpoints. The order a source that pushes gives (and a
+     * preStop pause longer than the time to see it).
      */
-    AFTER_THE_CLIENT_SEES_TERMINATING,
+    AFTER_THE_CLIENT_SEES_IT_LEAVE,
 
     /**
      * As soon as the pod turns terminating (the kubelet's SIGTERM with no preStop pause): a DNS
@@ -64,13 +70,17 @@ final class RollingChurn {
   /**
    * What the updates counted and measured.
    *
+   * @param failures the failed calls by status
    * @param firstCalls per update, the time from the new pod's addition to its first call served
+   * @param seenLeaving per update, the time from the old pod's turning terminating to the client's
+   *     watch no longer having it among the eligible endpoints
    * @param drains per update, the time from the old server's {@code shutdown()} to its termination
    * @param servedWhileLeaving per update, the calls the old pod served from its turning terminating
    *     to its server's termination
-   * @param failedWhileJoining per update, the calls that failed while the new pod joined
+   * @param failedWhileJoining per update, the calls that failed from the new pod's addition to its
+   *     first call
    * @param failedWhileLeaving per update, the calls that failed from the old pod's turning
-   *     terminating to its deletion
+   *     terminating to its deletion (calls in flight then included)
    */
   record Outcome(
       int updates,
@@ -78,6 +88,7 @@ final class RollingChurn {
       int failed,
       Map<String, Integer> failures,
       List<Duration> firstCalls,
+      List<Duration> seenLeaving,
       List<Duration> drains,
       List<Integer> servedWhileLeaving,
       List<Integer> failedWhileJoining,
@@ -98,16 +109,16 @@ final class RollingChurn {
     }
 
     /** How many updates had a failed call in that step. */
-    static long updatesWithFailures(List<Integer> failedPerUpdate) {
+    private static long updatesWithFailures(List<Integer> failedPerUpdate) {
       return failedPerUpdate.stream().filter(n -> n > 0).count();
     }
 
     String figures() {
       return String.format(
           "%d rolling updates under %d calling threads (pause %d ms): %d calls answered, %d"
-              + " failed %s; failed while joining in %d updates, while leaving in %d; time to"
-              + " first call of a new pod: %s; drain: %s; calls served by the leaving pod from"
-              + " terminating to terminated: %s",
+              + " failed %s (while joining in %d updates, while leaving in %d); time to first call"
+              + " of a new pod: %s; old pod seen leaving by the client after: %s; drain: %s; calls"
+              + " served by the old pod from terminating to terminated: %s",
           updates,
           CALLERS,
           PAUSE.toMillis(),
@@ -117,6 +128,7 @@ final class RollingChurn {
           updatesWithFailures(failedWhileJoining),
           updatesWithFailures(failedWhileLeaving),
           spread(firstCalls),
+          spread(seenLeaving),
           spread(drains),
           servedWhileLeaving.stream().mapToInt(Integer::intValue).summaryStatistics());
     }
@@ -126,8 +138,7 @@ final class RollingChurn {
    * Runs {@code updates} rolling updates of {@code pods} (none started yet) under load.
    *
    * @param call one blocking call on {@code channel} (given the caller's count of calls)
-   * @param watch a watch of the Service on the channel's own discovery; needed for {@link
-   *     Drain#AFTER_THE_CLIENT_SEES_TERMINATING}
+   * @param watch a watch of the Service on the channel's discovery (sharing its resolver)
    */
   static Outcome run(
       ClusterDirectory dir,
@@ -138,69 +149,78 @@ final class RollingChurn {
       Drain drain,
       int updates)
       throws Exception {
-    if (drain == Drain.AFTER_THE_CLIENT_SEES_TERMINATING && watch == null) {
-      throw new IllegalArgumentException("watch: null (expected: one to see terminating pods)");
-    }
-    for (int i = 0; i < REPLICAS; i++) {
-      pods.add().start();
-    }
-    dir.publish(pods.all());
-    Deque<Pods.Pod> serving = new ArrayDeque<>(pods.all());
-    Scenarios.awaitAnswersFrom(channel, pods.all(), BOUND);
-
-    List<Duration> firstCalls = new ArrayList<>();
-    List<Duration> drains = new ArrayList<>();
-    List<Integer> servedWhileLeaving = new ArrayList<>();
-    List<Integer> failedWhileJoining = new ArrayList<>();
-    List<Integer> failedWhileLeaving = new ArrayList<>();
-    try (CallingThreads load = CallingThreads.paced(CALLERS, PAUSE, call)) {
-      for (int update = 0; update < updates; update++) {
-        int failedBefore = load.failed();
-        Pods.Pod fresh = pods.add().start();
-        long added = System.nanoTime();
-        dir.add(fresh);
-        long first = await().atMost(BOUND).until(() -> fresh.firstServed().orElse(0), t -> t != 0);
-        firstCalls.add(Duration.ofNanos(first - added));
-        serving.addLast(fresh);
-
-        int failedBeforeLeaving = load.failed();
-        failedWhileJoining.add(failedBeforeLeaving - failedBefore);
-        Pods.Pod old = serving.removeFirst();
-        int servedBefore = old.served.get();
-        dir.startTerminating(old);
-        if (drain == Drain.AFTER_THE_CLIENT_SEES_TERMINATING) {
-          await().atMost(BOUND).until(() -> seenTerminating(watch, old));
-        }
-        drains.add(old.drain(BOUND));
-        servedWhileLeaving.add(old.served.get() - servedBefore);
-        dir.delete(old);
-        failedWhileLeaving.add(load.failed() - failedBeforeLeaving);
+    Map<InetSocketAddress, Long> leaving = new ConcurrentHashMap<>(); // turned terminating at
+    Map<InetSocketAddress, Long> left = new ConcurrentHashMap<>(); // the watch saw it leave at
+    try (Subscription s = watch.subscribe(e -> recordLeft(e, leaving, left))) {
+      for (int i = 0; i < REPLICAS; i++) {
+        pods.add().start();
       }
-      load.stop();
-      return new Outcome(
-          updates,
-          load.answered(),
-          load.failed(),
-          load.failuresByStatus(),
-          firstCalls,
-          drains,
-          servedWhileLeaving,
-          failedWhileJoining,
-          failedWhileLeaving);
+      dir.publish(pods.all());
+      Deque<Pods.Pod> serving = new ArrayDeque<>(pods.all());
+      Scenarios.awaitAnswersFrom(channel, pods.all(), BOUND);
+
+      List<Duration> firstCalls = new ArrayList<>();
+      List<Duration> drains = new ArrayList<>();
+      List<Integer> servedWhileLeaving = new ArrayList<>();
+      List<Integer> failedWhileJoining = new ArrayList<>();
+      List<Integer> failedWhileLeaving = new ArrayList<>();
+      List<Pods.Pod> old = new ArrayList<>();
+      try (CallingThreads load = CallingThreads.paced(CALLERS, PAUSE, call)) {
+        for (int update = 0; update < updates; update++) {
+          int failedBefore = load.failed();
+          Pods.Pod fresh = pods.add().start();
+          long added = System.nanoTime();
+          dir.add(fresh);
+          long first =
+              await().atMost(BOUND).until(() -> fresh.firstServed().orElse(0), t -> t != 0);
+          firstCalls.add(Duration.ofNanos(first - added));
+          serving.addLast(fresh);
+
+          int failedBeforeLeaving = load.failed();
+          failedWhileJoining.add(failedBeforeLeaving - failedBefore);
+          Pods.Pod leaver = serving.removeFirst();
+          old.add(leaver);
+          int servedBefore = leaver.served.get();
+          leaving.put(leaver.address, System.nanoTime());
+          dir.startTerminating(leaver);
+          if (drain == Drain.AFTER_THE_CLIENT_SEES_IT_LEAVE) {
+            await().atMost(BOUND).until(() -> left.containsKey(leaver.address));
+          }
+          drains.add(leaver.drain(BOUND));
+          servedWhileLeaving.add(leaver.served.get() - servedBefore);
+          dir.delete(leaver);
+          load.awaitCallsInFlight();
+          failedWhileLeaving.add(load.failed() - failedBeforeLeaving);
+        }
+        load.stop();
+        await().atMost(BOUND).until(() -> left.size() == old.size());
+        return new Outcome(
+            updates,
+            load.answered(),
+            load.failed(),
+            load.failuresByStatus(),
+            firstCalls,
+            old.stream()
+                .map(p -> Duration.ofNanos(left.get(p.address) - leaving.get(p.address)))
+                .toList(),
+            drains,
+            servedWhileLeaving,
+            failedWhileJoining,
+            failedWhileLeaving);
+      }
     }
   }
 
-  /** The watch has the pod terminating, or no longer has it. */
-  private static boolean seenTerminating(ServiceWatch watch, Pods.Pod pod) {
-    return watch
-        .current()
-        .map(
-            s ->
-                s.endpoints().stream()
-                    .filter(e -> e.address().equals(pod.address))
-                    .findFirst()
-                    .map(Endpoint::terminating)
-                    .orElse(true))
-        .orElse(false);
+  /** Records when each leaving pod is first no longer eligible in a snapshot the watch reports. */
+  private static void recordLeft(
+      WatchEvent event, Map<InetSocketAddress, Long> leaving, Map<InetSocketAddress, Long> left) {
+    if (event instanceof WatchEvent.Changed changed) {
+      long now = System.nanoTime();
+      Set<InetSocketAddress> eligible =
+          changed.current().eligible().stream().map(Endpoint::address).collect(Collectors.toSet());
+      leaving.keySet().stream()
+          .filter(a -> !eligible.contains(a))
+          .forEach(a -> left.putIfAbsent(a, now));
+    }
   }
 }

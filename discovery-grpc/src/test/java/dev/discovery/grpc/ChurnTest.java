@@ -65,8 +65,15 @@ class ChurnTest {
     assertThat(outcome.failures()).as("failed calls by status").isEmpty();
   }
 
+  /**
+   * Every new pod gets calls within TTL plus refresh interval (with slack); the old server drains
+   * as soon as its pod turns terminating, while the client still has the pod in its cached answer:
+   * the failed calls are counted and printed, not asserted, and that window is asserted to have
+   * been there.
+   */
   @Test
-  void dns_random_rollingUpdates_everyNewPodGetsCallsWithinTtlAndRefresh() throws Exception {
+  void dns_random_rollingUpdates_drainingAtOnce_everyNewPodGetsCallsWithinTtlAndRefresh()
+      throws Exception {
     DnsDirectory dir = new DnsDirectory();
     RollingChurn.Outcome outcome =
         churn(dir, 22, false, RollingChurn.Drain.AT_ONCE, updates(DNS_UPDATES));
@@ -80,6 +87,9 @@ class ChurnTest {
         .as("time from a new pod's addition to its first call")
         .hasSize(outcome.updates())
         .allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(bound.plus(SLACK)));
+    assertThat(outcome.eligibleAfterDrain())
+        .as("updates whose old pod was still eligible after its server terminated")
+        .isNotEmpty();
   }
 
   /** The discovery the directory's channels resolve with. */

@@ -75,6 +75,9 @@ final class RollingChurn {
    * @param seenLeaving per update, the time from the old pod's turning terminating to the client's
    *     watch no longer having it among the eligible endpoints
    * @param drains per update, the time from the old server's {@code shutdown()} to its termination
+   * @param eligibleAfterDrain per update in which the client's watch still had the old pod among
+   *     the eligible endpoints after its server had terminated, for how long (the window in which a
+   *     client still picks a pod that is gone: a DNS answer's TTL)
    * @param servedWhileLeaving per update, the calls the old pod served from its turning terminating
    *     to its server's termination
    * @param failedWhileJoining per update, the calls that failed from the new pod's addition to its
@@ -90,6 +93,7 @@ final class RollingChurn {
       List<Duration> firstCalls,
       List<Duration> seenLeaving,
       List<Duration> drains,
+      List<Duration> eligibleAfterDrain,
       List<Integer> servedWhileLeaving,
       List<Integer> failedWhileJoining,
       List<Integer> failedWhileLeaving) {
@@ -117,8 +121,9 @@ final class RollingChurn {
       return String.format(
           "%d rolling updates under %d calling threads (pause %d ms): %d calls answered, %d"
               + " failed %s (while joining in %d updates, while leaving in %d); time to first call"
-              + " of a new pod: %s; old pod seen leaving by the client after: %s; drain: %s; calls"
-              + " served by the old pod from terminating to terminated: %s",
+              + " of a new pod: %s; old pod seen leaving by the client after: %s; drain: %s; old pod"
+              + " still eligible for the client after its server terminated: in %d updates, for %s;"
+              + " calls served by the old pod from terminating to terminated: %s",
           updates,
           CALLERS,
           PAUSE.toMillis(),
@@ -130,6 +135,8 @@ final class RollingChurn {
           spread(firstCalls),
           spread(seenLeaving),
           spread(drains),
+          eligibleAfterDrain.size(),
+          spread(eligibleAfterDrain),
           servedWhileLeaving.stream().mapToInt(Integer::intValue).summaryStatistics());
     }
   }
@@ -165,6 +172,7 @@ final class RollingChurn {
       List<Integer> failedWhileJoining = new ArrayList<>();
       List<Integer> failedWhileLeaving = new ArrayList<>();
       List<Pods.Pod> old = new ArrayList<>();
+      List<Long> terminated = new ArrayList<>(); // per update, when the old server terminated
       try (CallingThreads load = CallingThreads.paced(CALLERS, PAUSE, call)) {
         for (int update = 0; update < updates; update++) {
           int failedBefore = load.failed();
@@ -187,6 +195,7 @@ final class RollingChurn {
             await().atMost(BOUND).until(() -> left.containsKey(leaver.address));
           }
           drains.add(leaver.drain(BOUND));
+          terminated.add(System.nanoTime());
           servedWhileLeaving.add(leaver.served.get() - servedBefore);
           dir.delete(leaver);
           load.awaitCallsInFlight();
@@ -194,6 +203,13 @@ final class RollingChurn {
         }
         load.stop();
         await().atMost(BOUND).until(() -> left.size() == old.size());
+        List<Duration> eligibleAfterDrain = new ArrayList<>();
+        for (int i = 0; i < old.size(); i++) {
+          long after = left.get(old.get(i).address) - terminated.get(i);
+          if (after > 0) {
+            eligibleAfterDrain.add(Duration.ofNanos(after));
+          }
+        }
         return new Outcome(
             updates,
             load.answered(),
@@ -204,6 +220,7 @@ final class RollingChurn {
                 .map(p -> Duration.ofNanos(left.get(p.address) - leaving.get(p.address)))
                 .toList(),
             drains,
+            eligibleAfterDrain,
             servedWhileLeaving,
             failedWhileJoining,
             failedWhileLeaving);

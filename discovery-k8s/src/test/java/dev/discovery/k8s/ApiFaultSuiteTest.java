@@ -346,40 +346,6 @@ class ApiFaultSuiteTest {
     record("invalid JSON line in the stream", "20", 20, longest);
   }
 
-  /**
-   * A 100 MB event line: refused at the client's limit (16 MiB a line) with an error naming the
-   * limit, reading stopped there, the list kept, the watch resumed (the 100 MB list is in
-   * SecurityTest).
-   */
-  @Test
-  void hundredMegabyteEventLineAndList_areRefusedAtTheLimit() {
-    web(2);
-    f.start(f.provider().backoff(VISIBLE).build());
-    ServiceWatch w = watch();
-    EndpointSet good = w.current().orElseThrow();
-    long start = System.nanoTime();
-    awaitSliceWatches(1);
-    f.api.faults().oversizedEvent(100_000_000);
-    mutate(() -> f.cluster.scale(WEB, 3));
-    ResolutionError line = f.awaitError(w, e -> e.message().contains("a watch event longer than"));
-    assertThat(line.kind()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
-    assertThat(line.message())
-        .startsWith(
-            "the Kubernetes API at "
-                + f.api.url()
-                + " sent a watch event longer than 16777216 bytes on watch endpointslices");
-    awaitAsCluster(w);
-    long eventRecovery = System.nanoTime() - start;
-    assertThat(f.count("list", "endpointslices")).as("resumed after the line").isEqualTo(1);
-
-    assertNoPhantom();
-    assertThat(events)
-        .as("the good list stayed")
-        .noneMatch(e -> e instanceof WatchEvent.Changed c && c.current().isEmpty());
-    assertThat(w.current()).isPresent().get().isNotSameAs(good);
-    record("100 MB event line", "1 + 1", 2, eventRecovery);
-  }
-
   /** The token rotated 10 times with no grace: 401, the token file read again, resumed. */
   @Test
   void tokenRotation_10Times() throws Exception {

@@ -312,7 +312,7 @@ class BadInputTest {
             "policy options (gRPC service config)",
             "policy \"round_robin_x\"",
             () -> Policies.byName("round_robin_x"),
-            "policy: \"round_robin_x\" (expected one of: random, sticky)"),
+            "policy: \"round_robin_x\" (expected one of: least_request, random, sticky)"),
         c(
             "kubeconfig",
             "missing file",

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  */
 class StickyWarmUpTest {
   private static final int SUBNET = 200;
-  private static final Duration BOUND = Duration.ofSeconds(60);
+  private static final Duration BOUND = Duration.ofSeconds(120);
   private static final int KEYS = 400;
 
   private final ApiDirectory dir = new ApiDirectory("k8s+api");
@@ -99,8 +99,7 @@ class StickyWarmUpTest {
         assertThat(movedTwice.size())
             .as(
                 "keys of %d moved that visited a third pod on their way (the first: %s)",
-                moved,
-                movedTwice.entrySet().stream().limit(3).toList())
+                moved, movedTwice.entrySet().stream().limit(3).toList())
             .isZero();
       } finally {
         Calls.shutdown(channel);

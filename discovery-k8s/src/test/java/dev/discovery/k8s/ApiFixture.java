@@ -41,8 +41,12 @@ final class ApiFixture implements AutoCloseable {
   }
 
   ApiFixture(FakeCluster cluster) {
+    this(cluster, Duration.ofMillis(300));
+  }
+
+  ApiFixture(FakeCluster cluster, Duration bookmarkInterval) {
     this.cluster = cluster;
-    this.api = FakeApiServer.builder(cluster).bookmarkInterval(Duration.ofMillis(300)).start();
+    this.api = FakeApiServer.builder(cluster).bookmarkInterval(bookmarkInterval).start();
   }
 
   /** The provider's builder on the server's kubeconfig, fast backoff, seeded, plain lists. */

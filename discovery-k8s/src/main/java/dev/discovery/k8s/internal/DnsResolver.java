@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
@@ -288,12 +289,22 @@ public final class DnsResolver implements Resolver {
     listener.onResult(new ResolutionResult.Failed(error));
   }
 
-  /** The TTL x U[0.8, 1.0], clamped to [minRefresh, maxRefresh]. */
   private Duration refreshDelay(Duration ttl) {
+    return refreshDelay(ttl, options.minRefresh(), options.maxRefresh(), options.random());
+  }
+
+  /**
+   * When a name answered with {@code ttl} is resolved again: the TTL x U[0.8, 1.0] (one {@link
+   * RandomGenerator#nextDouble()} of {@code random}), clamped to [minRefresh, maxRefresh]; a {@code
+   * null} TTL counts as 0. Public for discovery-bench's fleet simulation, which draws the same
+   * delays.
+   */
+  public static Duration refreshDelay(
+      Duration ttl, Duration minRefresh, Duration maxRefresh, RandomGenerator random) {
     long ttlMillis = ttl == null ? 0 : ttl.toMillis();
-    long jittered = (long) (ttlMillis * (0.8 + 0.2 * options.random().nextDouble()));
-    long min = options.minRefresh().toMillis();
-    long max = options.maxRefresh().toMillis();
+    long jittered = (long) (ttlMillis * (0.8 + 0.2 * random.nextDouble()));
+    long min = minRefresh.toMillis();
+    long max = maxRefresh.toMillis();
     return Duration.ofMillis(Math.max(min, Math.min(max, jittered)));
   }
 

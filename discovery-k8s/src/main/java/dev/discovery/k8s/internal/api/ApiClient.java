@@ -14,7 +14,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,6 +46,8 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
   private final Limits limits;
   private final String userAgent;
   private final ExecutorService executor;
+  private final Set<CompletableFuture<?>> exchanges = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
   private final HttpClient http;
 
   /**
@@ -117,7 +121,7 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
                 ? LimitedBody.failingOver(limits.maxResponseBytes(), () -> tooLarge(request))
                 : LimitedBody.truncatingAt(ERROR_BODY_LIMIT);
     return CompletableFuture.supplyAsync(() -> httpRequest(request), executor)
-        .thenCompose(r -> http.sendAsync(r, body))
+        .thenCompose(r -> send(r, body))
         .handle(
             (response, thrown) -> {
               if (thrown != null) {
@@ -140,10 +144,32 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
     return call;
   }
 
-  /** Shuts down the client's executor; requests still running fail. */
+  /**
+   * Aborts the exchanges still running (lists, watches, and watches not yet answered), then shuts
+   * down the client's executor; requests still running fail. An exchange left running would keep
+   * the JDK client, its selector thread and its connection for ever: with its executor stopped, the
+   * client cannot finish it.
+   */
   @Override
   public void close() {
+    closed = true;
+    exchanges.forEach(f -> f.cancel(true));
     executor.shutdownNow();
+  }
+
+  /**
+   * Sends {@code request}, keeping its exchange until it completes so that {@link #close()} can
+   * abort it (cancelling what {@code sendAsync} returned aborts the exchange and closes its
+   * connection; a future derived from it would not).
+   */
+  private <T> CompletableFuture<HttpResponse<T>> send(HttpRequest request, BodyHandler<T> body) {
+    CompletableFuture<HttpResponse<T>> exchange = http.sendAsync(request, body);
+    exchanges.add(exchange);
+    exchange.whenComplete((response, thrown) -> exchanges.remove(exchange));
+    if (closed) {
+      exchange.cancel(true);
+    }
+    return exchange;
   }
 
   private HttpRequest httpRequest(ApiRequest request) {
@@ -242,6 +268,7 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
     private final AtomicBoolean over = new AtomicBoolean();
     private volatile EventLines lines;
     private volatile CompletableFuture<?> exchange;
+    private volatile CompletableFuture<?> sending; // what sendAsync returned, once it has
 
     Call(ApiRequest request, WatchHandler handler) {
       this.request = request;
@@ -252,7 +279,15 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
       BodyHandler<Void> body = this::subscriberFor;
       CompletableFuture<HttpResponse<Void>> sent =
           CompletableFuture.supplyAsync(() -> httpRequest(request), executor)
-              .thenCompose(r -> http.sendAsync(r, body));
+              .thenCompose(
+                  r -> {
+                    CompletableFuture<HttpResponse<Void>> f = send(r, body);
+                    sending = f;
+                    if (over.get()) {
+                      f.cancel(true); // cancelled while the request was being made
+                    }
+                    return f;
+                  });
       exchange = sent;
       sent.whenComplete(
           (response, thrown) -> {
@@ -324,6 +359,11 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
       CompletableFuture<?> f = exchange;
       if (f != null) {
         f.cancel(true);
+      }
+      // Not yet answered: only the exchange's own future aborts it.
+      CompletableFuture<?> s = sending;
+      if (s != null) {
+        s.cancel(true);
       }
     }
   }

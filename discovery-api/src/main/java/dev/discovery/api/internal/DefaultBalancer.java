@@ -32,6 +32,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private final Policy policy;
   private final PolicyInstance<Endpoint> instance;
   private final WatchHandle watch;
+  private final PickCounts picks; // null unless the discovery counts picks
   private volatile State state;
   private volatile Subscription subscription;
   private long appliedRevision = -1; // guarded by this
@@ -45,6 +46,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
     this.policy = policy;
     this.watch = watch;
     this.scheduler = discovery.scheduler;
+    this.picks = watch.pickCounts();
     this.instance =
         policy.newInstance(
             new PolicyContext(
@@ -121,7 +123,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
     try {
       Picker<Endpoint> picker =
           instance.newPicker(Candidates.of(eligible, eligible, set.attributes()));
-      state = new State(picker, null);
+      state = new State(picker, null, picks == null ? null : picks.table(eligible));
     } catch (RuntimeException e) {
       log.error(
           "Policy {} failed to build a picker for {} ({}); keeping the previous one",
@@ -156,7 +158,11 @@ final class DefaultBalancer implements Balancer, WatchListener {
     if (p == null) {
       throw new NoEndpointAvailableException(s.reason());
     }
-    return p.pick();
+    Endpoint e = p.pick();
+    if (s.picks() != null) {
+      s.picks().count(e);
+    }
+    return e;
   }
 
   @Override
@@ -166,7 +172,11 @@ final class DefaultBalancer implements Balancer, WatchListener {
     if (p == null) {
       throw new NoEndpointAvailableException(s.reason());
     }
-    return p.pick(key);
+    Endpoint e = p.pick(key);
+    if (s.picks() != null) {
+      s.picks().count(e);
+    }
+    return e;
   }
 
   @Override
@@ -187,10 +197,13 @@ final class DefaultBalancer implements Balancer, WatchListener {
     return "Balancer[" + policy + " over " + target + "]";
   }
 
-  /** One snapshot's picker; or, with no picker, why there is none. */
-  record State(Picker<Endpoint> picker, String reason) {
+  /**
+   * One snapshot's picker and, when picks are counted, its counters; or, with no picker, why there
+   * is none.
+   */
+  record State(Picker<Endpoint> picker, String reason, PickCounts.Table picks) {
     static State unavailable(String reason) {
-      return new State(null, reason);
+      return new State(null, reason, null);
     }
   }
 }

@@ -266,9 +266,21 @@ public final class ApiJson {
     return doc;
   }
 
+  /** The EndpointSlice controller's annotation: when the change a slice shows happened. */
+  public static final String LAST_CHANGE_TRIGGER_TIME =
+      "endpoints.kubernetes.io/last-change-trigger-time";
+
   private static Map<String, Object> endpointSlice(EndpointSlice s, ObjectMetadata meta) {
     Map<String, Object> doc = head(s);
     Map<String, Object> m = metadata(s, meta, s.labels());
+    if (s.managedByController() && meta.modifiedAt() != null) {
+      // The controller stamps the time of the change it acted on (kube-proxy measures its
+      // network programming latency from it); the fake's is the commit's time.
+      m.put(
+          "annotations",
+          Map.of(
+              LAST_CHANGE_TRIGGER_TIME, DateTimeFormatter.ISO_INSTANT.format(meta.modifiedAt())));
+    }
     if (s.managedByController()) {
       // The controller names its slices by generateName: "<service>-" plus a suffix.
       Map<String, Object> ordered = new LinkedHashMap<>();

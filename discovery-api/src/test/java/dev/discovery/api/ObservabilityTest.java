@@ -147,6 +147,10 @@ class ObservabilityTest {
   void resolved_carriesTheDelayFromTheSourcesChange_onlyForANewerChangeThatChangedTheSnapshot() {
     discovery.watch(TARGET);
     ScriptedProvider.Scripted r = scripted.only();
+    // The first snapshot: its change may predate the watch, so it measures nothing.
+    r.listener.onResult(
+        new ResolutionResult.Resolved(
+            set(ready("10.0.0.9", 80)), scheduler.clock().instant().minusSeconds(60)));
     Instant t0 = scheduler.clock().instant();
     scheduler.advance(Duration.ofMillis(250));
     r.listener.onResult(new ResolutionResult.Resolved(set(ready("10.0.0.1", 80)), t0));
@@ -163,7 +167,7 @@ class ObservabilityTest {
             .filter(e -> e instanceof DiscoveryEvent.Resolved)
             .map(e -> ((DiscoveryEvent.Resolved) e).sourceDelay())
             .toList();
-    assertThat(delays).containsExactly(Duration.ofMillis(250), null, Duration.ZERO);
+    assertThat(delays).containsExactly(null, Duration.ofMillis(250), null, Duration.ZERO);
   }
 
   private EndpointSet set(Endpoint... endpoints) {

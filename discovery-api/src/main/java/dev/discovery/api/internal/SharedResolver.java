@@ -142,7 +142,7 @@ final class SharedResolver implements Resolver.Listener {
           notifyAll(new WatchEvent.Recovered(target, before.lastGood));
         }
       }
-      observe(resolved, changed, now);
+      observe(resolved, changed, before.lastGood == null, now);
       if (before.failingSince != null) {
         Duration outage = nonNegative(Duration.between(before.failingSince, now));
         log.info("{}: resolution recovered after {} ({})", target, outage, before.error);
@@ -168,14 +168,18 @@ final class SharedResolver implements Resolver.Listener {
     }
   }
 
-  /** Tells the observers of a success, with the delay from the source's change when it says. */
-  private void observe(ResolutionResult.Resolved resolved, boolean changed, Instant now) {
+  /**
+   * Tells the observers of a success, with the delay from the source's change when it says. The
+   * first snapshot has none: its change may predate the watch.
+   */
+  private void observe(
+      ResolutionResult.Resolved resolved, boolean changed, boolean first, Instant now) {
     Instant changedAt = resolved.changedAt();
     Duration delay = null;
     if (changedAt != null && (lastChangedAt == null || changedAt.isAfter(lastChangedAt))) {
       // Only a newer change time measures anything: an older one is a change already published.
       lastChangedAt = changedAt;
-      if (changed) {
+      if (changed && !first) {
         delay = nonNegative(Duration.between(changedAt, now));
       }
     }

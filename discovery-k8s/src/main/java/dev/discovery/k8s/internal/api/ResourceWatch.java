@@ -101,14 +101,15 @@ public final class ResourceWatch<T> implements AutoCloseable {
     void onError(ResolutionError error, boolean stillServingLastGood);
 
     /**
-     * The loop did something on its own, for observers: {@link #RECONNECT} (a watch or list started
-     * again after a failure, a stall or an expiry) or {@link #RELIST} (the objects listed again
-     * after a good state, because the watch's history expired). The default ignores it.
+     * The loop did something on its own, for observers: {@link #RECONNECT} (a watch or list opened
+     * again: after the last one ended, by the server's timeout or a dropped stream, or after a
+     * failure, a stall or an expiry) or {@link #RELIST} (the objects listed again after a good
+     * state, because the watch's history expired). The default ignores it.
      */
     default void onActivity(String activity) {}
   }
 
-  /** {@link Listener#onActivity}: started again after a failure, a stall or an expiry. */
+  /** {@link Listener#onActivity}: opened again after an end, a failure, a stall or an expiry. */
   public static final String RECONNECT = "reconnect";
 
   /** {@link Listener#onActivity}: listed again after a good state. */
@@ -464,6 +465,7 @@ public final class ResourceWatch<T> implements AutoCloseable {
       return;
     }
     failures = 0;
+    activity(RECONNECT);
     openWatch(false); // its timeout: resume from the last resourceVersion, no list
   }
 

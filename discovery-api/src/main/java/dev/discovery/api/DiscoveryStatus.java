@@ -98,7 +98,7 @@ public record DiscoveryStatus(Instant at, List<Watch> watches) {
 
     /**
      * One line: {@code web.shop source=api kind=HEADLESS endpoints=3 ready=2 serving=3
-     * terminating=1 ejected=0 stale=PT1S revision=4 watches=1 balancers=1 subscribers=0}, then
+     * terminating=1 ejected=0 stale=1.25s revision=4 watches=1 balancers=1 subscribers=0}, then
      * {@code error=...} when failing and {@code picks={...}} when counted.
      */
     @Override
@@ -111,7 +111,7 @@ public record DiscoveryStatus(Instant at, List<Watch> watches) {
       b.append(" serving=").append(counts.serving());
       b.append(" terminating=").append(counts.terminating());
       b.append(" ejected=").append(counts.ejected());
-      b.append(" stale=").append(staleness);
+      b.append(" stale=").append(staleness.toMillis() / 1000.0).append('s');
       b.append(" revision=").append(revision);
       b.append(" watches=").append(watches);
       b.append(" balancers=").append(balancers);

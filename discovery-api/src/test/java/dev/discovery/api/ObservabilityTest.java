@@ -99,7 +99,7 @@ class ObservabilityTest {
         .isEqualTo(
             TARGET
                 + " source=scripted kind=HEADLESS endpoints=4 ready=2 serving=3 terminating=2"
-                + " ejected=0 stale=PT12S revision=1 watches=2 balancers=1 subscribers=1"
+                + " ejected=0 stale=12.0s revision=1 watches=2 balancers=1 subscribers=1"
                 + " error=UNAVAILABLE: source down");
     assertThat(w.toMap())
         .containsEntry("target", TARGET)

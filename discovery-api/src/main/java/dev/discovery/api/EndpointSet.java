@@ -134,6 +134,19 @@ public record EndpointSet(
     return new EndpointSet(kind, source, endpoints, aliases, attributes, revision, resolvedAt, ttl);
   }
 
+  /**
+   * This snapshot with {@code extra} attributes added, replacing those of the same keys (a source
+   * adds facts about the client, such as {@link #CLIENT_ZONE}).
+   */
+  public EndpointSet withAttributes(Map<String, String> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
+    Map<String, String> merged = new TreeMap<>(attributes);
+    merged.putAll(extra);
+    return new EndpointSet(kind, source, endpoints, aliases, merged, revision, resolvedAt, ttl);
+  }
+
   /** The number of endpoints. */
   public int size() {
     return endpoints.size();

@@ -12,6 +12,7 @@ import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.Resolvers;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +50,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   private String namespace;
   private ServiceWatcher.View view;
   private List<NodeObject> nodes;
+  private Map<String, String> client; // the client's zone and node; null until known
   private ServiceKind lastKind = ServiceKind.CLUSTER_IP;
   private Resolver dns;
   private String dnsHostname;
@@ -133,6 +135,17 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   }
 
   @Override
+  public void onClientTopology(Map<String, String> attributes) {
+    context
+        .syncContext()
+        .execute(
+            () -> {
+              this.client = attributes;
+              update();
+            });
+  }
+
+  @Override
   public void onError(ResolutionError error) {
     context.syncContext().execute(() -> report(error));
   }
@@ -145,14 +158,20 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   // ---- in our context ----
 
   private void update() {
-    if (isClosed() || view == null || (mode == AccessMode.NODE_PORT && nodes == null)) {
+    if (isClosed()
+        || view == null
+        || client == null
+        || (mode == AccessMode.NODE_PORT && nodes == null)) {
       return;
     }
     if (view.deleted()) {
       stopDns();
       result(
           new ResolutionResult.Resolved(
-              EndpointSet.builder(lastKind, SOURCE).resolvedAt(context.clock().instant()).build()));
+              EndpointSet.builder(lastKind, SOURCE)
+                  .resolvedAt(context.clock().instant())
+                  .build()
+                  .withAttributes(client)));
       return;
     }
     Assembled assembled =
@@ -171,10 +190,10 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
     ResolutionResult r = ((Assembled.Result) assembled).result();
     if (r instanceof ResolutionResult.Resolved resolved) {
       lastKind = resolved.endpoints().kind();
-      // When the slices' change happened, for the observers' delay from source to watch.
+      // With when the slices' change happened, for the observers' delay from source to watch.
       r =
           new ResolutionResult.Resolved(
-              resolved.endpoints(), SliceObject.newestChange(view.slices()));
+              resolved.endpoints().withAttributes(client), SliceObject.newestChange(view.slices()));
     }
     result(r);
   }

@@ -479,7 +479,7 @@ final class ClusterChange implements ClusterMutations {
       String uid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
       Instant created = now();
       return put(
-          o, new ObjectMetadata(uid, resourceVersion, created, deletion(null, o), changedAt()));
+          o, new ObjectMetadata(uid, resourceVersion, created, deletion(null, o), changedAt(o)));
     }
 
     ObjectMetadata modified(ClusterObject o) {
@@ -487,7 +487,7 @@ final class ClusterChange implements ClusterMutations {
       return put(
           o,
           new ObjectMetadata(
-              old.uid(), resourceVersion, old.creationTimestamp(), deletion(old, o), changedAt()));
+              old.uid(), resourceVersion, old.creationTimestamp(), deletion(old, o), changedAt(o)));
     }
 
     ObjectMetadata deleted(ClusterObject o) {
@@ -497,7 +497,7 @@ final class ClusterChange implements ClusterMutations {
           resourceVersion,
           old.creationTimestamp(),
           old.deletionTimestamp(),
-          changedAt());
+          changedAt(o));
     }
 
     /** The uid of {@code o}, stamped in this commit or before. */
@@ -521,8 +521,14 @@ final class ClusterChange implements ClusterMutations {
       return now().plusSeconds(ObjectMetadata.GRACE_PERIOD_SECONDS);
     }
 
-    /** When this commit happened, at the clock's full precision. */
-    private Instant changedAt() {
+    /**
+     * When this commit happened, at the clock's full precision, for a slice of the controller (the
+     * only objects that carry it, as their last-change-trigger-time); null for the others.
+     */
+    private Instant changedAt(ClusterObject o) {
+      if (!(o instanceof EndpointSlice s) || !s.managedByController()) {
+        return null;
+      }
       if (changedAt == null) {
         changedAt = clock.instant();
       }

@@ -13,9 +13,9 @@ import java.util.Objects;
  * @param creationTimestamp when the object was created, from the cluster's clock, in whole seconds
  * @param deletionTimestamp for a pod that is terminating, when its grace period ({@value
  *     #GRACE_PERIOD_SECONDS} s) ends, counted from the change that started it; else {@code null}
- * @param modifiedAt when the change that last modified the object (or created it) happened, from
- *     the cluster's clock at full precision; a controller-managed EndpointSlice carries it as its
- *     {@code endpoints.kubernetes.io/last-change-trigger-time}; {@code null} when unknown
+ * @param modifiedAt for an EndpointSlice of the controller, when the change that last modified it
+ *     (or created it) happened, from the cluster's clock at full precision; it carries it as its
+ *     {@code endpoints.kubernetes.io/last-change-trigger-time}; {@code null} for other objects
  * @since 0.1
  */
 public record ObjectMetadata(

@@ -102,11 +102,13 @@ public final class ApiJson {
     Map<String, Object> meta = map(doc, "metadata");
     String rv = string(meta, "resourceVersion");
     String deletion = string(meta, "deletionTimestamp");
+    String changed = stringMap(meta, "annotations").get(LAST_CHANGE_TRIGGER_TIME);
     return new ObjectMetadata(
         string(meta, "uid"),
         rv == null ? 0 : Long.parseLong(rv),
         Instant.parse(string(meta, "creationTimestamp")),
-        deletion == null ? null : Instant.parse(deletion));
+        deletion == null ? null : Instant.parse(deletion),
+        changed == null ? null : Instant.parse(changed));
   }
 
   // Writing, field by field in the order of the Kubernetes Go types (encoding/json writes them so).

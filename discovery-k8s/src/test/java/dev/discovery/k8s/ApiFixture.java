@@ -3,6 +3,7 @@ package dev.discovery.k8s;
 import static org.awaitility.Awaitility.await;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
@@ -15,8 +16,11 @@ import dev.discovery.testkit.FakeCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A FakeCluster served by the testkit's fake API server over verified TLS on loopback, and a
@@ -49,6 +53,53 @@ final class ApiFixture implements AutoCloseable {
         .random(new Random(7))
         .idleTimeout(Duration.ofSeconds(5))
         .streamingList(false);
+  }
+
+  /** The builder without kubeconfig: the fake server, its CA, fast backoff, nothing else. */
+  ApiResolverProvider.Builder explicit() {
+    return ApiResolverProvider.builder()
+        .server(api.url())
+        .caPem(api.caCertificatePem())
+        .backoff(FAST);
+  }
+
+  /** What the cluster's pods of {@code app=<app>} in shop say, as endpoints on {@code port}. */
+  Set<Endpoint> podsAsEndpoints(String app, int port) {
+    return cluster.pods("shop").stream()
+        .filter(p -> app.equals(p.labels().get("app")))
+        .map(
+            p -> {
+              Endpoint.Builder b =
+                  Endpoint.builder(p.ip(), port)
+                      .serving(p.ready())
+                      .terminating(p.terminating())
+                      .ready(p.ready() && !p.terminating());
+              if (p.zone() != null) {
+                b.zone(p.zone());
+              }
+              if (p.node() != null) {
+                b.node(p.node());
+              }
+              return b.build();
+            })
+        .collect(Collectors.toSet());
+  }
+
+  /** Endpoints without their attributes (pod name, hints), for comparing with the pods. */
+  static Set<Endpoint> plain(EndpointSet set) {
+    return set.endpoints().stream()
+        .map(
+            e ->
+                new Endpoint(
+                    e.address(),
+                    null,
+                    e.zone(),
+                    e.node(),
+                    e.ready(),
+                    e.serving(),
+                    e.terminating(),
+                    Map.of()))
+        .collect(Collectors.toSet());
   }
 
   ApiFixture start() {

@@ -48,41 +48,11 @@ class ApiScenarioTest {
 
   /** What the cluster's pods of app=web say, as endpoints on port 8080. */
   private Set<Endpoint> expectedWeb() {
-    return f.cluster.pods("shop").stream()
-        .filter(p -> "web".equals(p.labels().get("app")))
-        .map(
-            p -> {
-              Endpoint.Builder b =
-                  Endpoint.builder(p.ip(), 8080)
-                      .serving(p.ready())
-                      .terminating(p.terminating())
-                      .ready(p.ready() && !p.terminating());
-              if (p.zone() != null) {
-                b.zone(p.zone());
-              }
-              if (p.node() != null) {
-                b.node(p.node());
-              }
-              return b.build();
-            })
-        .collect(Collectors.toSet());
+    return f.podsAsEndpoints("web", 8080);
   }
 
-  /** Endpoints without their attributes (pod name, hints), for comparing with the pods. */
   private static Set<Endpoint> plain(EndpointSet set) {
-    return set.endpoints().stream()
-        .map(
-            e ->
-                new Endpoint(
-                    e.address(),
-                    null,
-                    e.zone(),
-                    e.node(),
-                    e.ready(),
-                    e.serving(),
-                    e.terminating(),
-                    Map.of()))
-        .collect(Collectors.toSet());
+    return ApiFixture.plain(set);
   }
 
   private EndpointSet awaitWebAsCluster(ServiceWatch w) {

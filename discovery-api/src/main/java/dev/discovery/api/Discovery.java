@@ -27,6 +27,14 @@ import java.util.concurrent.ScheduledExecutorService;
  */
 public interface Discovery extends AutoCloseable {
 
+  /**
+   * The most endpoints per target whose picks are counted one by one ({@link
+   * Builder#countPicks(boolean)}); picks of the others are counted together.
+   *
+   * @since 0.2
+   */
+  int MAX_COUNTED_ENDPOINTS = 100;
+
   /** A discovery with the defaults: system clock, own threads, the default registry, the host. */
   static Discovery create() {
     return builder().build();
@@ -59,6 +67,24 @@ public interface Discovery extends AutoCloseable {
    * watch (the gRPC load balancer) report the policies' events through it.
    */
   DiscoveryObserver observer();
+
+  /**
+   * Adds {@code observer}: from now on it is told every event of this discovery (a watch already
+   * started is not replayed: read {@link #status()} for what is active). Observers are isolated:
+   * one that throws is logged (rate-limited) and the others are told all the same. Closing the
+   * subscription removes it.
+   *
+   * @since 0.2
+   */
+  Subscription observe(DiscoveryObserver observer);
+
+  /**
+   * Every active watch now: target, source, endpoint counts, staleness, last error, revision,
+   * balancers and subscribers (and picks per endpoint when counted). Cheap; safe from any thread.
+   *
+   * @since 0.2
+   */
+  DiscoveryStatus status();
 
   /**
    * Closes every watch, then stops the threads this discovery started. When it returns, every
@@ -98,6 +124,23 @@ public interface Discovery extends AutoCloseable {
 
     /** The host facts (default: {@link Environment#system()}). */
     Builder environment(Environment environment);
+
+    /**
+     * Adds an observer told every event from the start (see {@link Discovery#observe}).
+     *
+     * @since 0.2
+     */
+    Builder observer(DiscoveryObserver observer);
+
+    /**
+     * Whether balancers count picks per endpoint, for {@link Discovery#status()} and metrics
+     * (default: {@code false}, picks count nothing). Counting adds one lookup and one increment of
+     * a striped counter to a pick: no lock, no allocation. At most {@link
+     * Discovery#MAX_COUNTED_ENDPOINTS} endpoints per target are counted one by one.
+     *
+     * @since 0.2
+     */
+    Builder countPicks(boolean countPicks);
 
     Discovery build();
   }

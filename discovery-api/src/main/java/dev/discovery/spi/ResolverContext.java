@@ -35,4 +35,14 @@ public interface ResolverContext {
 
   /** The registry this resolver was found in (for resolvers that delegate to another scheme). */
   ResolverRegistry registry();
+
+  /**
+   * Tells the discovery's observers of something the source did on its own, such as {@code
+   * reconnect} or {@code relist} ({@link dev.discovery.api.DiscoveryEvent.SourceActivity}). Any
+   * thread; quick. The default ignores it.
+   *
+   * @param source the source's name, such as {@code api}
+   * @param activity a short lowercase word from a small fixed set (it becomes a metric tag)
+   */
+  default void activity(String source, String activity) {}
 }

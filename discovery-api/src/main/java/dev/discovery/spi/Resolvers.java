@@ -72,7 +72,7 @@ public final class Resolvers {
             result ->
                 listener.onResult(
                     result instanceof ResolutionResult.Resolved r
-                        ? new ResolutionResult.Resolved(map.apply(r.endpoints()))
+                        ? new ResolutionResult.Resolved(map.apply(r.endpoints()), r.changedAt())
                         : result));
       }
 

@@ -16,6 +16,7 @@ import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A real {@link ServiceWatch} over a resolver the benchmark feeds: the path a resolver's answer
@@ -31,7 +32,7 @@ public final class WatchFixture implements AutoCloseable {
   private final ServiceWatch watch;
   private Resolver.Listener listener;
 
-  private WatchFixture(EndpointSet first) {
+  private WatchFixture(EndpointSet first, UnaryOperator<Discovery.Builder> settings) {
     ResolverProvider provider =
         new ResolverProvider() {
           @Override
@@ -57,11 +58,13 @@ public final class WatchFixture implements AutoCloseable {
         };
     FakeScheduler scheduler = FakeScheduler.create();
     this.discovery =
-        Discovery.builder()
-            .scheduler(scheduler)
-            .blockingExecutor(scheduler)
-            .clock(scheduler.clock())
-            .registry(ResolverRegistry.of(provider))
+        settings
+            .apply(
+                Discovery.builder()
+                    .scheduler(scheduler)
+                    .blockingExecutor(scheduler)
+                    .clock(scheduler.clock())
+                    .registry(ResolverRegistry.of(provider)))
             .build();
     this.watch = discovery.watch(TARGET);
     if (listener == null) {
@@ -72,7 +75,18 @@ public final class WatchFixture implements AutoCloseable {
 
   /** A watch whose first snapshot holds {@code endpoints}. */
   public static WatchFixture of(List<Endpoint> endpoints) {
-    return new WatchFixture(snapshot(endpoints));
+    return of(endpoints, UnaryOperator.identity());
+  }
+
+  /** A watch whose first snapshot holds {@code endpoints}, its discovery with {@code settings}. */
+  public static WatchFixture of(
+      List<Endpoint> endpoints, UnaryOperator<Discovery.Builder> settings) {
+    return new WatchFixture(snapshot(endpoints), settings);
+  }
+
+  /** The discovery the watch belongs to. */
+  public Discovery discovery() {
+    return discovery;
   }
 
   /** A headless-Service snapshot of {@code endpoints}, as a DNS resolver would report it. */

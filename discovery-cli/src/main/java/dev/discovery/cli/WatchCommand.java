@@ -38,6 +38,13 @@ final class WatchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per event and line, for scripts.")
   boolean json;
 
+  @Option(
+      names = "--status",
+      description =
+          "After each event, print the watch's status as Discovery.status() reports it: source,"
+              + " endpoint counts, staleness, last error, revision.")
+  boolean status;
+
   @Override
   public Integer call() throws InterruptedException {
     Target t = source.target(target);
@@ -65,6 +72,9 @@ final class WatchCommand implements Callable<Integer> {
       EventStream.Timed e;
       while ((e = events.next()) != null) {
         printer.print(e);
+        if (status) {
+          printer.status(discovery.status(), e.at());
+        }
         if (e.event() instanceof WatchEvent.Changed c && c.previous() != null) {
           seen++;
           if (bounds.reached(seen)) {

@@ -1,5 +1,6 @@
 package dev.discovery.cli;
 
+import dev.discovery.api.DiscoveryStatus;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.WatchEvent;
 import java.io.PrintWriter;
@@ -93,6 +94,25 @@ final class WatchPrinter {
     }
     failingSince = null;
     return null;
+  }
+
+  /**
+   * Prints each watch of {@code status}: {@code status web.shop source=dns kind=HEADLESS
+   * endpoints=3 ready=3 ...}, or one JSON object per watch with {@code "event":"status"}.
+   */
+  void status(DiscoveryStatus status, Instant at) {
+    String time = TIME.format(at.atZone(zone));
+    for (DiscoveryStatus.Watch w : status.watches()) {
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("time", at.toString());
+        m.put("event", "status");
+        m.putAll(w.toMap());
+        out.println(Json.line(m));
+      } else {
+        out.println(time + "  status     " + w);
+      }
+    }
   }
 
   private Map<String, Object> base(EventStream.Timed e, String event) {

@@ -73,6 +73,37 @@ class WatchIT extends WithShopDns {
   }
 
   @Test
+  void watch_status_printsTheDiscoveryStatusAfterEachEvent() throws Exception {
+    try (Cli.Running w =
+        Cli.start("watch", dns.target("web.shop:grpc"), "--status", "--changes", "1")) {
+      w.awaitOut("the first status", out -> out.stream().anyMatch(l -> l.contains("status ")));
+      cluster.setReady("shop", "web-1", false);
+      Cli.Result r = w.awaitExit(Cli.LIMIT);
+
+      assertThat(r.exit()).as("%s", r).isZero();
+      String target = dns.target("web.shop:grpc").replace(".", "\\.").replace("+", "\\+");
+      assertThat(r.out())
+          .anyMatch(
+              l ->
+                  l.matches(
+                      TIME
+                          + "status     "
+                          + target
+                          + " source=dns kind=HEADLESS endpoints=3 ready=3 serving=3"
+                          + " terminating=0 ejected=0 stale=\\d+\\.\\d+s revision=1 watches=1"
+                          + " balancers=0 subscribers=1"))
+          .anyMatch(
+              l ->
+                  l.matches(
+                      TIME
+                          + "status     "
+                          + target
+                          + " source=dns kind=HEADLESS endpoints=2 ready=2 serving=2 .*"
+                          + " revision=2 .*"));
+    }
+  }
+
+  @Test
   void watch_json_changesBound_printsOneObjectPerEvent_andExitsZero() throws Exception {
     try (Cli.Running w =
         Cli.start("watch", dns.target("web.shop:grpc"), "--json", "--changes", "1")) {

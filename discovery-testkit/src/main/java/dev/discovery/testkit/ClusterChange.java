@@ -467,6 +467,7 @@ final class ClusterChange implements ClusterMutations {
     final long resourceVersion;
     final Map<String, ObjectMetadata> metadata;
     private Instant now;
+    private Instant changedAt;
 
     Stamp(long resourceVersion, Map<String, ObjectMetadata> metadata) {
       this.resourceVersion = resourceVersion;
@@ -477,7 +478,8 @@ final class ClusterChange implements ClusterMutations {
       String name = o.kind() + "/" + o.id() + "/" + resourceVersion;
       String uid = UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
       Instant created = now();
-      return put(o, new ObjectMetadata(uid, resourceVersion, created, deletion(null, o)));
+      return put(
+          o, new ObjectMetadata(uid, resourceVersion, created, deletion(null, o), changedAt(o)));
     }
 
     ObjectMetadata modified(ClusterObject o) {
@@ -485,13 +487,17 @@ final class ClusterChange implements ClusterMutations {
       return put(
           o,
           new ObjectMetadata(
-              old.uid(), resourceVersion, old.creationTimestamp(), deletion(old, o)));
+              old.uid(), resourceVersion, old.creationTimestamp(), deletion(old, o), changedAt(o)));
     }
 
     ObjectMetadata deleted(ClusterObject o) {
       ObjectMetadata old = metadata.remove(ClusterSnapshot.metadataKey(o));
       return new ObjectMetadata(
-          old.uid(), resourceVersion, old.creationTimestamp(), old.deletionTimestamp());
+          old.uid(),
+          resourceVersion,
+          old.creationTimestamp(),
+          old.deletionTimestamp(),
+          changedAt(o));
     }
 
     /** The uid of {@code o}, stamped in this commit or before. */
@@ -513,6 +519,20 @@ final class ClusterChange implements ClusterMutations {
         return old.deletionTimestamp();
       }
       return now().plusSeconds(ObjectMetadata.GRACE_PERIOD_SECONDS);
+    }
+
+    /**
+     * When this commit happened, at the clock's full precision, for a slice of the controller (the
+     * only objects that carry it, as their last-change-trigger-time); null for the others.
+     */
+    private Instant changedAt(ClusterObject o) {
+      if (!(o instanceof EndpointSlice s) || !s.managedByController()) {
+        return null;
+      }
+      if (changedAt == null) {
+        changedAt = clock.instant();
+      }
+      return changedAt;
     }
 
     private Instant now() {

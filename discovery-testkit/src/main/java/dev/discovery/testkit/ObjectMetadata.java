@@ -13,10 +13,17 @@ import java.util.Objects;
  * @param creationTimestamp when the object was created, from the cluster's clock, in whole seconds
  * @param deletionTimestamp for a pod that is terminating, when its grace period ({@value
  *     #GRACE_PERIOD_SECONDS} s) ends, counted from the change that started it; else {@code null}
+ * @param modifiedAt for an EndpointSlice of the controller, when the change that last modified it
+ *     (or created it) happened, from the cluster's clock at full precision; it carries it as its
+ *     {@code endpoints.kubernetes.io/last-change-trigger-time}; {@code null} for other objects
  * @since 0.1
  */
 public record ObjectMetadata(
-    String uid, long resourceVersion, Instant creationTimestamp, Instant deletionTimestamp) {
+    String uid,
+    long resourceVersion,
+    Instant creationTimestamp,
+    Instant deletionTimestamp,
+    Instant modifiedAt) {
 
   /** Kubernetes' default {@code terminationGracePeriodSeconds}. */
   public static final int GRACE_PERIOD_SECONDS = 30;
@@ -28,6 +35,12 @@ public record ObjectMetadata(
 
   /** The metadata of an object not being deleted. */
   public ObjectMetadata(String uid, long resourceVersion, Instant creationTimestamp) {
-    this(uid, resourceVersion, creationTimestamp, null);
+    this(uid, resourceVersion, creationTimestamp, null, null);
+  }
+
+  /** Metadata whose time of last change is unknown. */
+  public ObjectMetadata(
+      String uid, long resourceVersion, Instant creationTimestamp, Instant deletionTimestamp) {
+    this(uid, resourceVersion, creationTimestamp, deletionTimestamp, null);
   }
 }

@@ -35,6 +35,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private final CallFeedback feedback; // null: the policy wants none
   private final PolicyContext.Ticker ticker;
   private final WatchHandle watch;
+  private final PickCounts picks; // null unless the discovery counts picks
   private volatile State state;
   private volatile Subscription subscription;
   private long appliedRevision = -1; // guarded by this
@@ -48,6 +49,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
     this.policy = policy;
     this.watch = watch;
     this.scheduler = discovery.scheduler;
+    this.picks = watch.pickCounts();
     this.instance =
         policy.newInstance(
             new PolicyContext(
@@ -126,7 +128,7 @@ final class DefaultBalancer implements Balancer, WatchListener {
     try {
       Picker<Endpoint> picker =
           instance.newPicker(Candidates.of(eligible, eligible, set.attributes()));
-      state = new State(picker, null);
+      state = new State(picker, null, picks == null ? null : picks.table(eligible));
     } catch (RuntimeException e) {
       log.error(
           "Policy {} failed to build a picker for {} ({}); keeping the previous one",
@@ -161,7 +163,11 @@ final class DefaultBalancer implements Balancer, WatchListener {
     if (p == null) {
       throw new NoEndpointAvailableException(s.reason());
     }
-    return p.pick();
+    Endpoint e = p.pick();
+    if (s.picks() != null) {
+      s.picks().count(e);
+    }
+    return e;
   }
 
   @Override
@@ -171,7 +177,11 @@ final class DefaultBalancer implements Balancer, WatchListener {
     if (p == null) {
       throw new NoEndpointAvailableException(s.reason());
     }
-    return p.pick(key);
+    Endpoint e = p.pick(key);
+    if (s.picks() != null) {
+      s.picks().count(e);
+    }
+    return e;
   }
 
   @Override
@@ -202,10 +212,13 @@ final class DefaultBalancer implements Balancer, WatchListener {
     return "Balancer[" + policy + " over " + target + "]";
   }
 
-  /** One snapshot's picker; or, with no picker, why there is none. */
-  record State(Picker<Endpoint> picker, String reason) {
+  /**
+   * One snapshot's picker and, when picks are counted, its counters; or, with no picker, why there
+   * is none.
+   */
+  record State(Picker<Endpoint> picker, String reason, PickCounts.Table picks) {
     static State unavailable(String reason) {
-      return new State(null, reason);
+      return new State(null, reason, null);
     }
   }
 }

@@ -1,20 +1,27 @@
 package dev.discovery.api.internal;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.DiscoveryEvent;
 import dev.discovery.api.DiscoveryObserver;
+import dev.discovery.api.DiscoveryStatus;
+import dev.discovery.api.Endpoint;
+import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,12 +35,16 @@ public final class DefaultDiscovery implements Discovery {
   final Environment environment;
   final ResolverRegistry registry;
   final PolicyContext.Ticker ticker;
-  final DiscoveryObserver observer = DiscoveryObserver.NONE;
+  final Observers observer;
+  final boolean countPicks;
   private final List<ExecutorService> owned;
 
   private final Object lock = new Object();
   private final Map<Target, SharedResolver> shared = new HashMap<>(); // guarded by lock
   private boolean closed; // guarded by lock
+  // Endpoints that policies hold ejected, per target as written: how many policies hold each.
+  private final Map<String, Map<InetSocketAddress, Integer>> ejected =
+      new HashMap<>(); // guarded by itself
 
   private DefaultDiscovery(DefaultBuilder b) {
     List<ExecutorService> owned = new ArrayList<>();
@@ -60,6 +71,49 @@ public final class DefaultDiscovery implements Discovery {
       r = r.with(b.providers.get(i));
     }
     this.registry = r;
+    this.countPicks = b.countPicks;
+    this.observer = new Observers(this::track, ticker);
+    b.observers.forEach(observer::add);
+  }
+
+  /** The discovery's own bookkeeping of events, before any observer hears them. */
+  private void track(DiscoveryEvent event) {
+    if (event instanceof DiscoveryEvent.EndpointEjected e) {
+      synchronized (ejected) {
+        ejected
+            .computeIfAbsent(e.target(), t -> new HashMap<>())
+            .merge(e.endpoint().address(), 1, Integer::sum);
+      }
+    } else if (event instanceof DiscoveryEvent.EndpointReturned r) {
+      synchronized (ejected) {
+        Map<InetSocketAddress, Integer> held = ejected.get(r.target());
+        if (held != null) {
+          held.computeIfPresent(r.endpoint().address(), (a, n) -> n > 1 ? n - 1 : null);
+          if (held.isEmpty()) {
+            ejected.remove(r.target());
+          }
+        }
+      }
+    } else if (event instanceof DiscoveryEvent.WatchClosed c) {
+      synchronized (ejected) {
+        ejected.remove(c.target());
+      }
+    }
+  }
+
+  /** How many endpoints of {@code set} policies hold ejected for {@code target}. */
+  private int ejectedOf(String target, EndpointSet set) {
+    synchronized (ejected) {
+      Map<InetSocketAddress, Integer> held = ejected.get(target);
+      if (held == null) {
+        return 0;
+      }
+      int n = 0;
+      for (Endpoint e : set.endpoints()) {
+        n += held.containsKey(e.address()) ? 1 : 0;
+      }
+      return n;
+    }
   }
 
   @Override
@@ -122,6 +176,26 @@ public final class DefaultDiscovery implements Discovery {
   }
 
   @Override
+  public Subscription observe(DiscoveryObserver o) {
+    return observer.add(o);
+  }
+
+  @Override
+  public DiscoveryStatus status() {
+    Map<String, SharedResolver> byName = new TreeMap<>();
+    Map<SharedResolver, Integer> handles = new HashMap<>();
+    synchronized (lock) {
+      for (SharedResolver r : shared.values()) {
+        byName.put(r.target.toString(), r);
+        handles.put(r, r.references);
+      }
+    }
+    List<DiscoveryStatus.Watch> watches = new ArrayList<>(byName.size());
+    byName.forEach((name, r) -> watches.add(r.status(handles.get(r), set -> ejectedOf(name, set))));
+    return new DiscoveryStatus(clock.instant(), watches);
+  }
+
+  @Override
   public void close() {
     List<SharedResolver> all;
     synchronized (lock) {
@@ -159,6 +233,8 @@ public final class DefaultDiscovery implements Discovery {
     private ResolverRegistry registry;
     private final List<ResolverProvider> providers = new ArrayList<>();
     private Environment environment;
+    private final List<DiscoveryObserver> observers = new ArrayList<>();
+    private boolean countPicks;
 
     @Override
     public Builder clock(Clock clock) {
@@ -199,6 +275,18 @@ public final class DefaultDiscovery implements Discovery {
     @Override
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    @Override
+    public Builder observer(DiscoveryObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    @Override
+    public Builder countPicks(boolean countPicks) {
+      this.countPicks = countPicks;
       return this;
     }
 

@@ -1,5 +1,8 @@
 package dev.discovery.api.internal;
 
+import dev.discovery.api.Discovery;
+import dev.discovery.api.DiscoveryEvent;
+import dev.discovery.api.DiscoveryStatus;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
@@ -18,12 +21,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,21 +54,35 @@ final class SharedResolver implements Resolver.Listener {
   private final AtomicReference<ResolutionError> closedWith = new AtomicReference<>();
   private Resolver resolver; // context only
   private long revision; // context only
+  private Instant lastChangedAt; // context only: the newest source change time seen
+  private final String name;
+  private final LogLimiter failureLog;
+  private final PickCounts picks; // null unless the discovery counts picks
 
-  /** What the watch knows, swapped whole. */
-  record State(EndpointSet lastGood, ResolutionError error, Instant lastSuccess) {}
+  /**
+   * What the watch knows, swapped whole.
+   *
+   * @param failingSince when the current outage began (its first failure), or null when resolution
+   *     works
+   */
+  record State(
+      EndpointSet lastGood, ResolutionError error, Instant lastSuccess, Instant failingSince) {}
 
   SharedResolver(DefaultDiscovery discovery, Target target) {
     this.discovery = discovery;
     this.target = target;
     this.context = new SerialExecutor(discovery.scheduler, target.toString());
     this.started = discovery.clock.instant();
-    this.state = new State(null, null, null);
+    this.state = new State(null, null, null, null);
+    this.name = target.toString();
+    this.failureLog = new LogLimiter(discovery.ticker, LogLimiter.INTERVAL);
+    this.picks = discovery.countPicks ? new PickCounts(Discovery.MAX_COUNTED_ENDPOINTS) : null;
   }
 
   void start() {
     context.execute(
         () -> {
+          discovery.observer.onEvent(new DiscoveryEvent.WatchStarted(name));
           resolver = newResolver();
           try {
             resolver.start(this);
@@ -103,30 +122,89 @@ final class SharedResolver implements Resolver.Listener {
     State before = state;
     if (result instanceof ResolutionResult.Resolved resolved) {
       EndpointSet set = resolved.endpoints();
-      if (set.isChangeFrom(before.lastGood)) {
+      boolean changed = set.isChangeFrom(before.lastGood);
+      if (changed) {
         EndpointSet published = set.withRevision(++revision);
+        if (picks != null) {
+          picks.retain(published);
+        }
         // Listeners (balancers among them) first, then current(): once a thread sees a snapshot in
         // current(), every balancer of the watch already picks from it.
         notifyAll(new WatchEvent.Changed(target, before.lastGood, published));
-        state = new State(published, null, now);
+        state = new State(published, null, now, null);
         completeWaiters(published);
+        if (before.lastGood == null) {
+          log.info("{}: first resolution: {}", target, published.summary());
+        }
       } else {
-        state = new State(before.lastGood, null, now);
+        state = new State(before.lastGood, null, now, null);
         if (before.error != null) {
           notifyAll(new WatchEvent.Recovered(target, before.lastGood));
         }
       }
+      observe(resolved, changed, before.lastGood == null, now);
+      if (before.failingSince != null) {
+        Duration outage = nonNegative(Duration.between(before.failingSince, now));
+        log.info("{}: resolution recovered after {} ({})", target, outage, before.error);
+        discovery.observer.onEvent(new DiscoveryEvent.Recovered(name, outage));
+      }
     } else if (result instanceof ResolutionResult.Failed failed) {
       ResolutionError error = failed.error();
+      boolean begins = before.failingSince == null;
       if (!error.equals(before.error)) {
-        log.debug("Resolution of {} failed: {}", target, error);
         notifyAll(new WatchEvent.Failed(target, error, before.lastGood, staleness(now)));
       }
-      state = new State(before.lastGood, error, before.lastSuccess);
+      state =
+          new State(before.lastGood, error, before.lastSuccess, begins ? now : before.failingSince);
+      if (begins) {
+        logOutage(error, before.lastGood);
+      } else {
+        log.debug("{}: resolution still failing: {}", target, error);
+      }
+      discovery.observer.onEvent(new DiscoveryEvent.ResolutionFailed(name, error, begins));
       if (before.lastGood == null) {
         failWaiters(error);
       }
     }
+  }
+
+  /**
+   * Tells the observers of a success, with the delay from the source's change when it says. The
+   * first snapshot has none: its change may predate the watch.
+   */
+  private void observe(
+      ResolutionResult.Resolved resolved, boolean changed, boolean first, Instant now) {
+    Instant changedAt = resolved.changedAt();
+    Duration delay = null;
+    if (changedAt != null && (lastChangedAt == null || changedAt.isAfter(lastChangedAt))) {
+      // Only a newer change time measures anything: an older one is a change already published.
+      lastChangedAt = changedAt;
+      if (changed && !first) {
+        delay = nonNegative(Duration.between(changedAt, now));
+      }
+    }
+    EndpointSet set = resolved.endpoints();
+    discovery.observer.onEvent(
+        new DiscoveryEvent.Resolved(
+            name, set.source(), changed, set.size(), set.readyCount(), delay));
+  }
+
+  /** One WARN when an outage begins, at most once a minute per target (then DEBUG). */
+  private void logOutage(ResolutionError error, EndpointSet lastGood) {
+    String keeping =
+        lastGood == null
+            ? "no snapshot yet"
+            : "keeping the last good snapshot of " + lastGood.size() + " endpoints";
+    int held = failureLog.tryAcquire();
+    if (held >= 0) {
+      log.warn("{}: resolution failing: {}; {}; retrying", target, error, keeping);
+    } else {
+      log.debug("{}: resolution failing: {}; {}; retrying", target, error, keeping);
+    }
+  }
+
+  private static Duration nonNegative(Duration d) {
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   private void completeWaiters(EndpointSet set) {
@@ -169,8 +247,42 @@ final class SharedResolver implements Resolver.Listener {
 
   private Duration staleness(Instant now) {
     Instant since = state.lastSuccess != null ? state.lastSuccess : started;
-    Duration d = Duration.between(since, now);
-    return d.isNegative() ? Duration.ZERO : d;
+    return nonNegative(Duration.between(since, now));
+  }
+
+  /** Pick counters of this target's balancers, or null when the discovery counts no picks. */
+  PickCounts picks() {
+    return picks;
+  }
+
+  /**
+   * This watch's line of {@link DiscoveryStatus}.
+   *
+   * @param watches open handles (read under the discovery's lock)
+   * @param ejected how many endpoints of the snapshot policies hold ejected now
+   */
+  DiscoveryStatus.Watch status(int watches, ToIntFunction<EndpointSet> ejected) {
+    State s = state;
+    EndpointSet set = s.lastGood;
+    int balancers = 0;
+    for (Registration r : listeners) {
+      balancers += r.listener instanceof DefaultBalancer ? 1 : 0;
+    }
+    return new DiscoveryStatus.Watch(
+        name,
+        set == null ? null : set.source(),
+        set == null ? null : set.kind(),
+        set == null
+            ? DiscoveryStatus.Counts.NONE
+            : DiscoveryStatus.Counts.of(set, ejected.applyAsInt(set)),
+        staleness(),
+        s.error,
+        set == null ? 0 : set.revision(),
+        watches,
+        balancers,
+        listeners.size() - balancers,
+        picks == null ? Map.of() : picks.perEndpoint(),
+        picks == null ? 0 : picks.other());
   }
 
   CompletableFuture<EndpointSet> first() {
@@ -256,6 +368,7 @@ final class SharedResolver implements Resolver.Listener {
           } catch (RuntimeException e) {
             log.warn("Resolver for {} threw on close", target, e);
           } finally {
+            discovery.observer.onEvent(new DiscoveryEvent.WatchClosed(name));
             then.run();
           }
         });
@@ -319,6 +432,12 @@ final class SharedResolver implements Resolver.Listener {
     @Override
     public ResolverRegistry registry() {
       return discovery.registry;
+    }
+
+    @Override
+    public void activity(String source, String activity) {
+      var event = new DiscoveryEvent.SourceActivity(name, source, activity);
+      context.execute(() -> discovery.observer.onEvent(event));
     }
   }
 }

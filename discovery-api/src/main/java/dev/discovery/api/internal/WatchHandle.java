@@ -29,6 +29,11 @@ final class WatchHandle implements ServiceWatch {
     this.shared = shared;
   }
 
+  /** The target's pick counters, or null when the discovery counts no picks. */
+  PickCounts pickCounts() {
+    return shared.picks();
+  }
+
   @Override
   public Target target() {
     return shared.target;

@@ -2,7 +2,9 @@ package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.DiscoveryObserver;
+import dev.discovery.api.DiscoveryStatus;
 import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.spi.ResolverRegistry;
 
@@ -37,6 +39,16 @@ public final class SharedDiscovery implements Discovery {
   @Override
   public DiscoveryObserver observer() {
     return Holder.DELEGATE.observer();
+  }
+
+  @Override
+  public Subscription observe(DiscoveryObserver observer) {
+    return Holder.DELEGATE.observe(observer);
+  }
+
+  @Override
+  public DiscoveryStatus status() {
+    return Holder.DELEGATE.status();
   }
 
   /**

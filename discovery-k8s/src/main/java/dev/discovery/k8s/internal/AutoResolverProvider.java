@@ -12,6 +12,8 @@ import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.spi.Resolvers;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code k8s} scheme: picks the source and says which, in the snapshot's source.
@@ -31,6 +33,7 @@ import java.util.Optional;
  * cannot serve it, and the API's error is reported instead.
  */
 public final class AutoResolverProvider implements ResolverProvider {
+  private static final Logger log = LoggerFactory.getLogger(AutoResolverProvider.class);
   static final String IN_CLUSTER_VARIABLE = "KUBERNETES_SERVICE_HOST";
   static final String KUBECONFIG_VARIABLE = "KUBECONFIG";
 
@@ -55,6 +58,7 @@ public final class AutoResolverProvider implements ResolverProvider {
     boolean podsOnly = st.access() == null || st.access() == AccessMode.PODS;
     Optional<String> why = api.isPresent() ? apiReason(context.environment()) : Optional.empty();
     if (why.isPresent()) {
+      log.info("{}: source api ({})", st, why.get());
       // The delegates get the target as written (k8s:///...), so their messages name what the
       // user watched.
       Resolver primary = Resolvers.withSourceReason(api.get().newResolver(st, context), why.get());
@@ -82,6 +86,7 @@ public final class AutoResolverProvider implements ResolverProvider {
                   + reason
                   + ")"));
     }
+    log.info("{}: source dns ({})", st, reason);
     return dns(st, context, reason);
   }
 

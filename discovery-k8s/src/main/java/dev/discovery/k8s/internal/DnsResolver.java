@@ -64,6 +64,7 @@ public final class DnsResolver implements Resolver {
   private int emptyStreak;
   private boolean hadEndpoints;
   private boolean warnedClusterIp;
+  private boolean warnedUnexpected; // the first unexpected failure at WARN, later ones at DEBUG
 
   public DnsResolver(KubernetesTarget target, ResolverContext context, DnsOptions options) {
     this.target = target;
@@ -215,7 +216,12 @@ public final class DnsResolver implements Resolver {
     if (cause instanceof DnsException e) {
       return e.error();
     }
-    log.warn("Unexpected failure resolving {}", target, cause);
+    if (!warnedUnexpected) {
+      warnedUnexpected = true;
+      log.warn("Unexpected failure resolving {} (later ones are logged at DEBUG)", target, cause);
+    } else {
+      log.debug("Unexpected failure resolving {}", target, cause);
+    }
     return ResolutionError.invalidAnswer(
         "resolving "
             + target

@@ -65,7 +65,7 @@ final class FallbackResolver implements Resolver {
       primary.close();
       current = fallback.apply(failed.error());
       decided = true;
-      log.info("{}: the API source is not usable ({}); using DNS", target, failed.error());
+      log.info("{}: source dns (the API source is not usable: {})", target, failed.error());
       current.start(listener);
       return;
     }

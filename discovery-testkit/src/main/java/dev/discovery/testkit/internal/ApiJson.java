@@ -102,11 +102,13 @@ public final class ApiJson {
     Map<String, Object> meta = map(doc, "metadata");
     String rv = string(meta, "resourceVersion");
     String deletion = string(meta, "deletionTimestamp");
+    String changed = stringMap(meta, "annotations").get(LAST_CHANGE_TRIGGER_TIME);
     return new ObjectMetadata(
         string(meta, "uid"),
         rv == null ? 0 : Long.parseLong(rv),
         Instant.parse(string(meta, "creationTimestamp")),
-        deletion == null ? null : Instant.parse(deletion));
+        deletion == null ? null : Instant.parse(deletion),
+        changed == null ? null : Instant.parse(changed));
   }
 
   // Writing, field by field in the order of the Kubernetes Go types (encoding/json writes them so).
@@ -266,9 +268,21 @@ public final class ApiJson {
     return doc;
   }
 
+  /** The EndpointSlice controller's annotation: when the change a slice shows happened. */
+  public static final String LAST_CHANGE_TRIGGER_TIME =
+      "endpoints.kubernetes.io/last-change-trigger-time";
+
   private static Map<String, Object> endpointSlice(EndpointSlice s, ObjectMetadata meta) {
     Map<String, Object> doc = head(s);
     Map<String, Object> m = metadata(s, meta, s.labels());
+    if (s.managedByController() && meta.modifiedAt() != null) {
+      // The controller stamps the time of the change it acted on (kube-proxy measures its
+      // network programming latency from it); the fake's is the commit's time.
+      m.put(
+          "annotations",
+          Map.of(
+              LAST_CHANGE_TRIGGER_TIME, DateTimeFormatter.ISO_INSTANT.format(meta.modifiedAt())));
+    }
     if (s.managedByController()) {
       // The controller names its slices by generateName: "<service>-" plus a suffix.
       Map<String, Object> ordered = new LinkedHashMap<>();

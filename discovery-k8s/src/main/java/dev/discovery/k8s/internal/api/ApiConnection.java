@@ -98,13 +98,13 @@ public final class ApiConnection {
 
   /**
    * Whether TLS verification is skipped (explicitly allowed): the HTTP layer logs {@link
-   * #insecureWarning()} at WARN at every connect.
+   * #insecureWarning()} at WARN at the first connect, then at most once a minute.
    */
   public boolean insecure() {
     return insecure;
   }
 
-  /** The warning to log at every connect of an {@link #insecure()} connection. */
+  /** The warning to log at connects of an {@link #insecure()} connection. */
   public String insecureWarning() {
     return "TLS verification is off for "
         + server

@@ -43,6 +43,12 @@ final class ApiHub {
      * change; before any {@link #onService} when it takes a read of the client's Node.
      */
     void onClientTopology(Map<String, String> attributes);
+
+    /**
+     * One of its watches did something on its own: {@code reconnect} or {@code relist} ({@link
+     * ResourceWatch.Listener#onActivity}).
+     */
+    default void onActivity(String activity) {}
   }
 
   private final ScheduledExecutorService key;
@@ -67,7 +73,8 @@ final class ApiHub {
   ApiHub(ApiConnection connection, ResolverContext first, ApiSource.Settings settings) {
     this.key = first.scheduler();
     this.connection = connection;
-    this.client = new ApiClient(new ConnectionAccess(connection), ApiClient.Limits.defaults());
+    this.client =
+        new ApiClient(new ConnectionAccess(connection, first.clock()), ApiClient.Limits.defaults());
     this.transport = new RenewingTransport(client, connection.credentials());
     this.context = new SerialContext(first.blockingExecutor());
     this.runtime =
@@ -175,6 +182,11 @@ final class ApiHub {
                 @Override
                 public void onError(ResolutionError error, boolean stillServingLastGood) {
                   nodeSinks.forEach(s -> s.onError(error));
+                }
+
+                @Override
+                public void onActivity(String activity) {
+                  nodeSinks.forEach(s -> s.onActivity(activity));
                 }
               });
     } else if (nodes != null) {

@@ -150,6 +150,11 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
     context.syncContext().execute(() -> report(error));
   }
 
+  @Override
+  public void onActivity(String activity) {
+    context.activity(SOURCE.name(), activity);
+  }
+
   // ---- in our context ----
 
   private void update() {
@@ -185,7 +190,10 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
     ResolutionResult r = ((Assembled.Result) assembled).result();
     if (r instanceof ResolutionResult.Resolved resolved) {
       lastKind = resolved.endpoints().kind();
-      r = new ResolutionResult.Resolved(resolved.endpoints().withAttributes(client));
+      // With when the slices' change happened, for the observers' delay from source to watch.
+      r =
+          new ResolutionResult.Resolved(
+              resolved.endpoints().withAttributes(client), SliceObject.newestChange(view.slices()));
     }
     result(r);
   }

@@ -99,7 +99,21 @@ public final class ResourceWatch<T> implements AutoCloseable {
      * and stays current.
      */
     void onError(ResolutionError error, boolean stillServingLastGood);
+
+    /**
+     * The loop did something on its own, for observers: {@link #RECONNECT} (a watch or list opened
+     * again: after the last one ended, by the server's timeout or a dropped stream, or after a
+     * failure, a stall or an expiry) or {@link #RELIST} (the objects listed again after a good
+     * state, because the watch's history expired). The default ignores it.
+     */
+    default void onActivity(String activity) {}
   }
+
+  /** {@link Listener#onActivity}: opened again after an end, a failure, a stall or an expiry. */
+  public static final String RECONNECT = "reconnect";
+
+  /** {@link Listener#onActivity}: listed again after a good state. */
+  public static final String RELIST = "relist";
 
   /**
    * How the loop behaves.
@@ -182,6 +196,7 @@ public final class ResourceWatch<T> implements AutoCloseable {
   private Instant openedAt;
   private Instant lastActivity;
   private boolean delivered; // the current watch delivered an event or bookmark
+  private boolean connectedBefore; // connect() ran once: later runs are reconnects
 
   public ResourceWatch(
       ApiTransport transport,
@@ -237,6 +252,13 @@ public final class ResourceWatch<T> implements AutoCloseable {
   // ---- the loop; everything below runs in the sync context ----
 
   private void connect() {
+    if (connectedBefore) {
+      activity(RECONNECT);
+    }
+    connectedBefore = true;
+    if (needsList && synced) {
+      activity(RELIST);
+    }
     if (needsList && streaming) {
       openWatch(true);
     } else if (needsList) {
@@ -443,6 +465,7 @@ public final class ResourceWatch<T> implements AutoCloseable {
       return;
     }
     failures = 0;
+    activity(RECONNECT);
     openWatch(false); // its timeout: resume from the last resourceVersion, no list
   }
 
@@ -554,6 +577,14 @@ public final class ResourceWatch<T> implements AutoCloseable {
       listener.onSnapshot(current, resourceVersion);
     } catch (RuntimeException e) {
       log.warn("a watch listener threw on a snapshot; ignored", e);
+    }
+  }
+
+  private void activity(String activity) {
+    try {
+      listener.onActivity(activity);
+    } catch (RuntimeException e) {
+      log.warn("a watch listener threw on {}; ignored", activity, e);
     }
   }
 

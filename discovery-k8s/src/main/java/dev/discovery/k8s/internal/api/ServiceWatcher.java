@@ -79,6 +79,11 @@ final class ServiceWatcher {
       public void onError(ResolutionError error, boolean stillServingLastGood) {
         sinks.forEach(s -> s.onError(error));
       }
+
+      @Override
+      public void onActivity(String activity) {
+        sinks.forEach(s -> s.onActivity(activity));
+      }
     };
   }
 

@@ -1,6 +1,8 @@
 package dev.discovery.k8s.internal.api;
 
 import java.net.InetAddress;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +19,9 @@ import java.util.Objects;
  *     ignored})
  * @param endpoints {@code endpoints}; empty for an ignored slice
  * @param ports {@code ports}
+ * @param changeTriggeredAt the annotation {@link #LAST_CHANGE_TRIGGER_TIME}: when the change this
+ *     slice shows happened (the newest pod or Service change the EndpointSlice controller acted
+ *     on), or null when absent or unreadable
  */
 public record SliceObject(
     String namespace,
@@ -25,10 +30,30 @@ public record SliceObject(
     String serviceName,
     String addressType,
     List<SliceEndpoint> endpoints,
-    List<SlicePort> ports) {
+    List<SlicePort> ports,
+    Instant changeTriggeredAt) {
 
   /** The label that ties a slice to its Service. */
   public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  /**
+   * The annotation the EndpointSlice controller sets to the time of the change a slice shows (RFC
+   * 3339); kube-proxy measures its network programming latency from it.
+   */
+  public static final String LAST_CHANGE_TRIGGER_TIME =
+      "endpoints.kubernetes.io/last-change-trigger-time";
+
+  /** A slice whose change time is unknown. */
+  public SliceObject(
+      String namespace,
+      String name,
+      String resourceVersion,
+      String serviceName,
+      String addressType,
+      List<SliceEndpoint> endpoints,
+      List<SlicePort> ports) {
+    this(namespace, name, resourceVersion, serviceName, addressType, endpoints, ports, null);
+  }
 
   public SliceObject {
     Objects.requireNonNull(namespace, "namespace");
@@ -154,7 +179,32 @@ public record SliceObject(
         metadata.stringMap("labels").get(SERVICE_NAME_LABEL),
         addressType,
         endpoints,
-        ports);
+        ports,
+        instant(metadata.stringMap("annotations").get(LAST_CHANGE_TRIGGER_TIME)));
+  }
+
+  /** An RFC 3339 time, or null when absent or unreadable (an annotation never fails a slice). */
+  private static Instant instant(String text) {
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The newest {@link #changeTriggeredAt()} of {@code slices}, or null when none says. */
+  public static Instant newestChange(List<SliceObject> slices) {
+    Instant newest = null;
+    for (SliceObject s : slices) {
+      Instant t = s.changeTriggeredAt;
+      if (t != null && (newest == null || t.isAfter(newest))) {
+        newest = t;
+      }
+    }
+    return newest;
   }
 
   private static SliceEndpoint readEndpoint(Fields e, String addressType) {

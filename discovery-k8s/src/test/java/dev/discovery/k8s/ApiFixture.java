@@ -3,6 +3,7 @@ package dev.discovery.k8s;
 import static org.awaitility.Awaitility.await;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
@@ -15,8 +16,11 @@ import dev.discovery.testkit.FakeCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * A FakeCluster served by the testkit's fake API server over verified TLS on loopback, and a
@@ -113,6 +117,23 @@ final class ApiFixture implements AutoCloseable {
               + w.current().map(EndpointSet::summary).orElse("none"));
     }
     return w.lastError().orElseThrow();
+  }
+
+  /** Endpoints without their attributes (pod name, hints), for comparing with the pods. */
+  static Set<Endpoint> plain(EndpointSet set) {
+    return set.endpoints().stream()
+        .map(
+            e ->
+                new Endpoint(
+                    e.address(),
+                    null,
+                    e.zone(),
+                    e.node(),
+                    e.ready(),
+                    e.serving(),
+                    e.terminating(),
+                    Map.of()))
+        .collect(Collectors.toSet());
   }
 
   long count(String verb, String resource) {

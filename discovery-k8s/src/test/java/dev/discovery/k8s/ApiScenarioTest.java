@@ -68,25 +68,8 @@ class ApiScenarioTest {
         .collect(Collectors.toSet());
   }
 
-  /** Endpoints without their attributes (pod name, hints), for comparing with the pods. */
-  private static Set<Endpoint> plain(EndpointSet set) {
-    return set.endpoints().stream()
-        .map(
-            e ->
-                new Endpoint(
-                    e.address(),
-                    null,
-                    e.zone(),
-                    e.node(),
-                    e.ready(),
-                    e.serving(),
-                    e.terminating(),
-                    Map.of()))
-        .collect(Collectors.toSet());
-  }
-
   private EndpointSet awaitWebAsCluster(ServiceWatch w) {
-    return f.awaitSet(w, s -> plain(s).equals(expectedWeb()));
+    return f.awaitSet(w, s -> ApiFixture.plain(s).equals(expectedWeb()));
   }
 
   private static Set<Integer> ports(EndpointSet set) {

@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.discovery.api.Discovery;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.api.ResolutionError;
 import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.DnsFault;
 import dev.discovery.testkit.ExpiredStyle;
@@ -243,6 +244,8 @@ class ChurnModelTest {
           String resource = kind == Fault.API_FORBID_SERVICES ? "services" : "endpointslices";
           apiWatch.refused(true);
           api.api.faults().forbid("list", resource).forbid("watch", resource).dropWatches();
+          // The refusal is heard (the dropped watch comes back to a 403) before the churn goes on.
+          awaitRefusal();
         }
         case API_ALLOW -> {
           if (!apiWatch.isRefused()) {
@@ -295,6 +298,27 @@ class ChurnModelTest {
         w.checkPicks(false);
       }
       failOnViolations();
+    }
+
+    private void awaitRefusal() {
+      try {
+        await()
+            .atMost(API_WAIT)
+            .until(
+                () ->
+                    apiWatch
+                        .watch
+                        .lastError()
+                        .filter(e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED)
+                        .isPresent());
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            where()
+                + ": api: no 403 reported within "
+                + API_WAIT
+                + " (expected: the refusal as lastError()): last error "
+                + apiWatch.watch.lastError().orElse(null));
+      }
     }
 
     private void awaitApiTruth(Duration wait) {

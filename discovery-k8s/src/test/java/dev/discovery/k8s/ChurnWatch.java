@@ -294,6 +294,7 @@ final class ChurnWatch implements AutoCloseable {
     private final List<EndpointSet> snapshots = new ArrayList<>(); // guarded by this
     private final long[] counts = new long[3]; // guarded by this
     private boolean heardRefusal; // guarded by this
+    private boolean changedSinceRefusal; // guarded by this
     Subscription subscription;
 
     Recorder(boolean history) {
@@ -304,9 +305,18 @@ final class ChurnWatch implements AutoCloseable {
     public synchronized void onEvent(WatchEvent event) {
       EndpointSet last = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
       heardRefusal &= refused;
+      changedSinceRefusal &= heardRefusal;
       if (event instanceof WatchEvent.Changed c) {
         counts[0]++;
         EndpointSet now = c.current();
+        if (changedSinceRefusal) {
+          violations.accept(
+              name
+                  + ": two snapshots while the server refuses a request the source needs, with no"
+                  + " Failed between (expected: the refusal reported again after each snapshot, so"
+                  + " lastError() stays set)");
+        }
+        changedSinceRefusal = heardRefusal;
         if (last != null && (c.previous() != last || now.revision() != last.revision() + 1)) {
           violations.accept(
               name
@@ -332,6 +342,7 @@ final class ChurnWatch implements AutoCloseable {
       } else if (event instanceof WatchEvent.Failed f) {
         counts[1]++;
         heardRefusal |= refused && f.error().kind() == ResolutionError.Kind.PERMISSION_DENIED;
+        changedSinceRefusal = false;
         if (last != null && f.lastGood() != last) {
           violations.accept(
               name

@@ -1,6 +1,7 @@
 package dev.discovery.api;
 
 import dev.discovery.api.internal.DefaultDiscovery;
+import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
@@ -54,6 +55,12 @@ public interface Discovery extends AutoCloseable {
   ResolverRegistry registry();
 
   /**
+   * The observer that tells every observer of this discovery: hosts that run policies outside a
+   * watch (the gRPC load balancer) report the policies' events through it.
+   */
+  DiscoveryObserver observer();
+
+  /**
    * Closes every watch, then stops the threads this discovery started. When it returns, every
    * resolver is closed and every pending {@link ServiceWatch#first()} has failed saying the
    * discovery was closed (called from a listener, that listener's watch closes right after it
@@ -66,6 +73,12 @@ public interface Discovery extends AutoCloseable {
   interface Builder {
     /** The clock (default: the system UTC clock). */
     Builder clock(Clock clock);
+
+    /**
+     * Nanoseconds for the latencies and windows of policies that use call feedback (default: {@code
+     * System::nanoTime}); a test passes the fake clock's.
+     */
+    Builder ticker(PolicyContext.Ticker ticker);
 
     /**
      * Timers and the watches' serialized contexts run here (default: one daemon thread of the

@@ -49,6 +49,15 @@ public record EndpointSet(
     Duration ttl) {
 
   /**
+   * Attribute key: the zone of the client itself ({@code topology.kubernetes.io/zone} of its Node),
+   * when its source knows it; zone-aware policies route by it.
+   */
+  public static final String CLIENT_ZONE = "client.zone";
+
+  /** Attribute key: the name of the node the client itself runs on, when its source knows it. */
+  public static final String CLIENT_NODE = "client.node";
+
+  /**
    * Endpoint identities (IP and port) in canonical order: IPv4 before IPv6, then the address bytes
    * unsigned, then the port. Comparing IPv4 identities allocates nothing.
    */
@@ -123,6 +132,19 @@ public record EndpointSet(
   /** This snapshot with {@code source}. */
   public EndpointSet withSource(Source source) {
     return new EndpointSet(kind, source, endpoints, aliases, attributes, revision, resolvedAt, ttl);
+  }
+
+  /**
+   * This snapshot with {@code extra} attributes added, replacing those of the same keys (a source
+   * adds facts about the client, such as {@link #CLIENT_ZONE}).
+   */
+  public EndpointSet withAttributes(Map<String, String> extra) {
+    if (extra.isEmpty()) {
+      return this;
+    }
+    Map<String, String> merged = new TreeMap<>(attributes);
+    merged.putAll(extra);
+    return new EndpointSet(kind, source, endpoints, aliases, merged, revision, resolvedAt, ttl);
   }
 
   /** The number of endpoints. */

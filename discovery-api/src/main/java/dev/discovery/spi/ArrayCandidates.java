@@ -4,6 +4,7 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,13 +14,17 @@ import java.util.Objects;
 final class ArrayCandidates<T> implements Candidates<T> {
   private final Object[] items;
   private final Endpoint[] endpoints;
+  private final Map<String, String> attributes;
 
-  private ArrayCandidates(Object[] items, Endpoint[] endpoints) {
+  private ArrayCandidates(Object[] items, Endpoint[] endpoints, Map<String, String> attributes) {
     this.items = items;
     this.endpoints = endpoints;
+    this.attributes = attributes;
   }
 
-  static <T> ArrayCandidates<T> of(List<? extends T> items, List<Endpoint> endpoints) {
+  static <T> ArrayCandidates<T> of(
+      List<? extends T> items, List<Endpoint> endpoints, Map<String, String> attributes) {
+    Map<String, String> facts = Map.copyOf(Objects.requireNonNull(attributes, "attributes"));
     int n = items.size();
     if (n != endpoints.size()) {
       throw new IllegalArgumentException(
@@ -59,7 +64,7 @@ final class ArrayCandidates<T> implements Candidates<T> {
                 + " appears twice (expected: each IP and port once)");
       }
     }
-    return new ArrayCandidates<>(sortedItems, sortedEndpoints);
+    return new ArrayCandidates<>(sortedItems, sortedEndpoints, facts);
   }
 
   private static boolean isCanonical(Endpoint[] endpoints) {
@@ -85,6 +90,11 @@ final class ArrayCandidates<T> implements Candidates<T> {
   @Override
   public Endpoint endpoint(int index) {
     return endpoints[index];
+  }
+
+  @Override
+  public Map<String, String> attributes() {
+    return attributes;
   }
 
   @Override

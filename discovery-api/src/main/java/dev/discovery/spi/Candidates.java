@@ -4,6 +4,7 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The items a {@link Picker} chooses among, each with its {@link Endpoint}, in canonical endpoint
@@ -26,6 +27,15 @@ public interface Candidates<T> {
 
   /** The endpoint of the item at {@code index}. */
   Endpoint endpoint(int index);
+
+  /**
+   * Facts about the Service as a whole, from the snapshot the candidates come from ({@link
+   * EndpointSet#attributes()}): a zone-aware policy reads the Service's traffic distribution and
+   * the caller's zone here. Empty when the host has none.
+   */
+  default Map<String, String> attributes() {
+    return Map.of();
+  }
 
   /**
    * The index of the endpoint with identity {@code id} (IP and port), or -1: a binary search in
@@ -55,11 +65,22 @@ public interface Candidates<T> {
    *     share an identity
    */
   static <T> Candidates<T> of(List<? extends T> items, List<Endpoint> endpoints) {
-    return ArrayCandidates.of(items, endpoints);
+    return ArrayCandidates.of(items, endpoints, Map.of());
+  }
+
+  /**
+   * Candidates from parallel lists, put in canonical order, with the snapshot's {@code attributes}.
+   *
+   * @throws IllegalArgumentException if the lists are empty, of different sizes, or two endpoints
+   *     share an identity
+   */
+  static <T> Candidates<T> of(
+      List<? extends T> items, List<Endpoint> endpoints, Map<String, String> attributes) {
+    return ArrayCandidates.of(items, endpoints, attributes);
   }
 
   /** The endpoints themselves as candidates. */
   static Candidates<Endpoint> ofEndpoints(List<Endpoint> endpoints) {
-    return ArrayCandidates.of(endpoints, endpoints);
+    return ArrayCandidates.of(endpoints, endpoints, Map.of());
   }
 }

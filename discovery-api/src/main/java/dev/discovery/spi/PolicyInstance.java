@@ -18,4 +18,13 @@ public interface PolicyInstance<T> {
 
   /** A picker over {@code candidates} (never empty). */
   Picker<T> newPicker(Candidates<T> candidates);
+
+  /**
+   * The call feedback this instance wants, or {@code null} (the default): hosts then report no call
+   * and a pick allocates nothing more than the picker does. Asked once, right after {@link
+   * dev.discovery.api.Policy#newInstance}.
+   */
+  default CallFeedback feedback() {
+    return null;
+  }
 }

@@ -8,8 +8,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,7 +36,7 @@ class ArrayCandidatesTest {
     }
     Collections.shuffle(endpoints, random);
     List<String> items = endpoints.stream().map(Endpoint::hostPort).toList();
-    ArrayCandidates<String> c = ArrayCandidates.of(items, endpoints);
+    ArrayCandidates<String> c = ArrayCandidates.of(items, endpoints, Map.of());
 
     List<Endpoint> expected = new ArrayList<>(endpoints);
     expected.sort(EndpointSet.CANONICAL_ORDER);
@@ -46,5 +49,17 @@ class ArrayCandidatesTest {
     }
     assertThat(c.indexOf(new InetSocketAddress(InetAddress.getByName("127.9.9.9"), 9)))
         .isEqualTo(-1);
+  }
+
+  @Test
+  void attributes_areTheSnapshotsAndCannotChangeUnderThePicker() throws Exception {
+    Endpoint e = Endpoint.of(InetAddress.getByName("127.0.1.1"), 80);
+    Map<String, String> facts = new HashMap<>(Map.of("k8s.trafficDistribution", "PreferSameZone"));
+    Candidates<Endpoint> c = Candidates.of(List.of(e), List.of(e), facts);
+    facts.clear();
+
+    assertThat(c.attributes())
+        .containsExactly(Map.entry("k8s.trafficDistribution", "PreferSameZone"));
+    assertThat(Candidates.ofEndpoints(List.of(e)).attributes()).isEmpty();
   }
 }

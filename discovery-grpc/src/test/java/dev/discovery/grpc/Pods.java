@@ -17,10 +17,13 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Fake pods: real gRPC servers (grpc-netty-shaded) on distinct loopback addresses {@code
@@ -37,12 +40,14 @@ final class Pods implements AutoCloseable {
           .setResponseMarshaller(Utf8.INSTANCE)
           .build();
 
+  private final int second; // 0: 127.0.<subnet>.<n>; else 127.<second>.*.*, 254 hosts a subnet
   private final int subnet;
   private final int port;
   private final List<Pod> pods = new ArrayList<>();
   private final AtomicInteger openTransports = new AtomicInteger();
 
-  private Pods(int subnet, int port) {
+  private Pods(int second, int subnet, int port) {
+    this.second = second;
     this.subnet = subnet;
     this.port = port;
   }
@@ -53,10 +58,45 @@ final class Pods implements AutoCloseable {
    * @param subnet 1..254, distinct per test class so sockets in TIME_WAIT never collide
    */
   static Pods on(int subnet) {
-    try (ServerSocket probe = new ServerSocket(0, 1, ip(subnet, 1))) {
-      return new Pods(subnet, probe.getLocalPort());
+    return withFreePort(0, subnet);
+  }
+
+  /**
+   * Pods on {@code 127.<second>.*.*}, up to 65024 of them ({@code 127.<second>.0.1} to {@code
+   * .0.254}, then {@code .1.1}, ...), on a port that is free on the first now; none is started.
+   *
+   * @param second 1..255, distinct per test so sockets in TIME_WAIT never collide
+   */
+  static Pods range(int second) {
+    if (second < 1 || second > 255) {
+      throw new IllegalArgumentException("second: " + second + " (expected: 1..255)");
+    }
+    return withFreePort(second, 0);
+  }
+
+  private static Pods withFreePort(int second, int subnet) {
+    Pods pods = new Pods(second, subnet, 0);
+    try (ServerSocket probe = new ServerSocket(0, 1, pods.ip(1))) {
+      return new Pods(second, subnet, probe.getLocalPort());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The address of pod {@code n} (from 1). */
+  private InetAddress ip(int n) {
+    if (second == 0) {
+      return ip(subnet, n);
+    }
+    int third = (n - 1) / 254;
+    if (third > 255) {
+      throw new IllegalStateException("pod " + n + " (expected: at most 65024 pods a range)");
+    }
+    try {
+      return InetAddress.getByAddress(
+          new byte[] {127, (byte) second, (byte) third, (byte) ((n - 1) % 254 + 1)});
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
     }
   }
 
@@ -86,9 +126,9 @@ final class Pods implements AutoCloseable {
     }
   }
 
-  /** One more pod, {@code 127.0.<subnet>.<n+1>}, not started. */
+  /** One more pod, {@code 127.0.<subnet>.<n+1>} (or the next of the range), not started. */
   synchronized Pod add() {
-    Pod pod = new Pod(new InetSocketAddress(ip(subnet, pods.size() + 1), port));
+    Pod pod = new Pod(new InetSocketAddress(ip(pods.size() + 1), port));
     pods.add(pod);
     return pod;
   }
@@ -130,6 +170,7 @@ final class Pods implements AutoCloseable {
   final class Pod {
     final InetSocketAddress address;
     final AtomicInteger served = new AtomicInteger();
+    private final AtomicLong firstServed = new AtomicLong(); // System.nanoTime(), 0 until then
     private final AtomicInteger transports = new AtomicInteger();
     private Server server;
 
@@ -143,6 +184,12 @@ final class Pods implements AutoCloseable {
      */
     int openTransports() {
       return transports.get();
+    }
+
+    /** When it served its first call ({@link System#nanoTime()}), if it has. */
+    OptionalLong firstServed() {
+      long t = firstServed.get();
+      return t == 0 ? OptionalLong.empty() : OptionalLong.of(t);
     }
 
     /** {@code 127.0.3.1:41234}: what {@link #WHO} answers. */
@@ -160,7 +207,9 @@ final class Pods implements AutoCloseable {
                   WHO,
                   ServerCalls.asyncUnaryCall(
                       (request, response) -> {
-                        served.incrementAndGet();
+                        if (served.getAndIncrement() == 0) {
+                          firstServed.compareAndSet(0, Math.max(1, System.nanoTime()));
+                        }
                         response.onNext(name());
                         response.onCompleted();
                       }))
@@ -191,6 +240,32 @@ final class Pods implements AutoCloseable {
         throw new UncheckedIOException("pod " + name() + " could not start", e);
       }
       return this;
+    }
+
+    /**
+     * Stops gracefully, as a pod on SIGTERM: the server stops accepting connections and sends
+     * GOAWAY on the open ones, lets calls in flight finish, and terminates once every connection
+     * has closed.
+     *
+     * @return how long that took (from shutdown to terminated)
+     * @throws AssertionError if it has not terminated within {@code bound} (it is then stopped at
+     *     once)
+     */
+    synchronized Duration drain(Duration bound) throws InterruptedException {
+      if (server == null) {
+        return Duration.ZERO;
+      }
+      long start = System.nanoTime();
+      server.shutdown();
+      boolean terminated = server.awaitTermination(bound.toNanos(), TimeUnit.NANOSECONDS);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      if (!terminated) {
+        stop();
+        throw new AssertionError(
+            "pod " + name() + ": still draining after " + bound + " (expected: terminated)");
+      }
+      server = null;
+      return took;
     }
 
     /** Stops at once, failing calls in flight, as a pod that dies. */

@@ -14,8 +14,10 @@ import dev.discovery.spi.Candidates;
 import dev.discovery.spi.Picker;
 import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.PolicyInstance;
-import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +36,49 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private volatile Subscription subscription;
   private long appliedRevision = -1; // guarded by this
 
-  DefaultBalancer(Target target, Policy policy, Clock clock, WatchHandle watch) {
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  private EndpointSet applied; // guarded by this
+
+  DefaultBalancer(Target target, Policy policy, DefaultDiscovery discovery, WatchHandle watch) {
     this.target = target;
     this.policy = policy;
     this.watch = watch;
-    this.instance = policy.newInstance(new PolicyContext(clock, target.toString()));
+    this.scheduler = discovery.scheduler;
+    this.instance =
+        policy.newInstance(
+            new PolicyContext(
+                discovery.clock,
+                discovery.ticker,
+                target.toString(),
+                discovery.scheduler,
+                this::refresh,
+                discovery.observer));
     this.state = State.unavailable("no endpoints for " + target + " yet: resolution pending");
+  }
+
+  /**
+   * The policy asked for a new picker over the same snapshot (its state changed between snapshots):
+   * built soon on the scheduler, once for any number of requests meanwhile.
+   */
+  private void refresh() {
+    if (refreshQueued.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(
+            () -> {
+              refreshQueued.set(false);
+              rebuild();
+            });
+      } catch (RejectedExecutionException e) {
+        refreshQueued.set(false); // the discovery is closing: the last picker stays
+      }
+    }
+  }
+
+  private synchronized void rebuild() {
+    if (applied != null) {
+      build(applied);
+    }
   }
 
   void attach(Subscription subscription) {
@@ -69,13 +108,19 @@ final class DefaultBalancer implements Balancer, WatchListener {
       return;
     }
     appliedRevision = set.revision();
+    applied = set;
+    build(set);
+  }
+
+  private void build(EndpointSet set) {
     List<Endpoint> eligible = set.eligible();
     if (eligible.isEmpty()) {
       state = State.unavailable(reason(set, watch.lastError().orElse(null)));
       return;
     }
     try {
-      Picker<Endpoint> picker = instance.newPicker(Candidates.of(eligible, eligible));
+      Picker<Endpoint> picker =
+          instance.newPicker(Candidates.of(eligible, eligible, set.attributes()));
       state = new State(picker, null);
     } catch (RuntimeException e) {
       log.error(

@@ -1,10 +1,12 @@
 package dev.discovery.api.internal;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.DiscoveryObserver;
 import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
+import dev.discovery.spi.PolicyContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.ResolverRegistry;
 import java.time.Clock;
@@ -25,6 +27,8 @@ public final class DefaultDiscovery implements Discovery {
   final Executor blockingExecutor;
   final Environment environment;
   final ResolverRegistry registry;
+  final PolicyContext.Ticker ticker;
+  final DiscoveryObserver observer = DiscoveryObserver.NONE;
   private final List<ExecutorService> owned;
 
   private final Object lock = new Object();
@@ -34,6 +38,7 @@ public final class DefaultDiscovery implements Discovery {
   private DefaultDiscovery(DefaultBuilder b) {
     List<ExecutorService> owned = new ArrayList<>();
     this.clock = b.clock != null ? b.clock : Clock.systemUTC();
+    this.ticker = b.ticker != null ? b.ticker : PolicyContext.Ticker.SYSTEM;
     if (b.scheduler != null) {
       this.scheduler = b.scheduler;
     } else {
@@ -112,6 +117,11 @@ public final class DefaultDiscovery implements Discovery {
   }
 
   @Override
+  public DiscoveryObserver observer() {
+    return observer;
+  }
+
+  @Override
   public void close() {
     List<SharedResolver> all;
     synchronized (lock) {
@@ -143,6 +153,7 @@ public final class DefaultDiscovery implements Discovery {
   /** The builder behind {@link Discovery#builder()}. */
   public static final class DefaultBuilder implements Discovery.Builder {
     private Clock clock;
+    private PolicyContext.Ticker ticker;
     private ScheduledExecutorService scheduler;
     private Executor blockingExecutor;
     private ResolverRegistry registry;
@@ -152,6 +163,12 @@ public final class DefaultDiscovery implements Discovery {
     @Override
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    @Override
+    public Builder ticker(PolicyContext.Ticker ticker) {
+      this.ticker = Objects.requireNonNull(ticker, "ticker");
       return this;
     }
 

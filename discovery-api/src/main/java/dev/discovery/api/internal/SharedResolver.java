@@ -155,6 +155,10 @@ final class SharedResolver implements Resolver.Listener {
     return discovery.clock;
   }
 
+  DefaultDiscovery discovery() {
+    return discovery;
+  }
+
   void release() {
     discovery.release(this);
   }

@@ -72,7 +72,7 @@ final class WatchHandle implements ServiceWatch {
     Objects.requireNonNull(factory, "factory");
     synchronized (this) {
       checkOpen();
-      DefaultBalancer b = new DefaultBalancer(shared.target, factory, shared.clock(), this);
+      DefaultBalancer b = new DefaultBalancer(shared.target, factory, shared.discovery(), this);
       owned.add(b);
       EndpointSet now = shared.state().lastGood();
       if (now != null) {

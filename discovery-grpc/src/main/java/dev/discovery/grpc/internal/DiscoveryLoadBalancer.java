@@ -1,5 +1,6 @@
 package dev.discovery.grpc.internal;
 
+import dev.discovery.api.DiscoveryObserver;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.Policies;
 import dev.discovery.api.Policy;
@@ -62,6 +63,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
   private KeyedTable keyed; // keyed policies with at least one endpoint
   private Status lastFailure; // the last TRANSIENT_FAILURE status of a subchannel
   private Status emptyStatus; // why there are no endpoints, when there are none
+  private Map<String, String> setAttributes = Map.of(); // the snapshot's, for policies
   private boolean warnedNoHeader;
   private boolean shutdown;
 
@@ -88,6 +90,8 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       return Status.OK;
     }
     configure(resolved.getLoadBalancingPolicyConfig() instanceof PolicyConfig c ? c : unconfigured);
+    Map<String, String> facts = resolved.getAttributes().get(DiscoveryNameResolver.SET_ATTRIBUTES);
+    setAttributes = facts != null ? facts : Map.of();
     Map<InetSocketAddress, EquivalentAddressGroup> groups = new LinkedHashMap<>();
     Map<InetSocketAddress, Endpoint> endpoints = new HashMap<>();
     for (EquivalentAddressGroup group : resolved.getAddresses()) {
@@ -122,7 +126,16 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
 
   private void configure(PolicyConfig c) {
     if (instance == null || !c.policy().equals(config.policy())) {
-      instance = c.policy().newInstance(new PolicyContext(clock, helper.getAuthority()));
+      instance =
+          c.policy()
+              .newInstance(
+                  new PolicyContext(
+                      clock,
+                      PolicyContext.Ticker.SYSTEM,
+                      helper.getAuthority(),
+                      helper.getScheduledExecutorService(),
+                      this::refreshFromPolicy,
+                      DiscoveryObserver.NONE));
     }
     config = c;
     Policy factory = c.policy();
@@ -135,6 +148,17 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
               + " x-session-id)",
           factory.name());
     }
+  }
+
+  /** A policy's state changed between resolutions: new pickers over the same endpoints. */
+  private void refreshFromPolicy() {
+    syncContext.execute(
+        () -> {
+          if (!shutdown && config != null) {
+            rebuildKeyed();
+            updateState();
+          }
+        });
   }
 
   /** The group's endpoint: the resolver's, else a plain one from its first address. */
@@ -241,7 +265,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       return;
     }
     List<Slot> all = new ArrayList<>(slots.values());
-    Candidates<Slot> candidates = Candidates.of(all, endpointsOf(all));
+    Candidates<Slot> candidates = Candidates.of(all, endpointsOf(all), setAttributes);
     try {
       keyed = new KeyedTable(instance.newPicker(candidates), candidates.size());
     } catch (RuntimeException e) {
@@ -310,7 +334,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     Policy policy = config.policy().keyed() ? Policies.random() : config.policy();
     PolicyInstance<Slot> builder = policy == config.policy() ? instance : policy::newPicker;
     List<Slot> items = List.of(ready);
-    Candidates<Slot> candidates = Candidates.of(items, endpointsOf(items));
+    Candidates<Slot> candidates = Candidates.of(items, endpointsOf(items), setAttributes);
     Picker<Slot> p;
     try {
       p = builder.newPicker(candidates);

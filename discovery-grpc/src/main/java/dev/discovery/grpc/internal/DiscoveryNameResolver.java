@@ -20,6 +20,7 @@ import io.grpc.SynchronizationContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,6 +42,10 @@ final class DiscoveryNameResolver extends NameResolver {
   /** Why the address list is empty, on a result with no addresses. */
   static final Attributes.Key<String> EMPTY_REASON =
       Attributes.Key.create("dev.discovery.grpc.emptyReason");
+
+  /** The snapshot's {@link EndpointSet#attributes()}, for policies ({@code Candidates}). */
+  static final Attributes.Key<Map<String, String>> SET_ATTRIBUTES =
+      Attributes.Key.create("dev.discovery.grpc.setAttributes");
 
   private final Target target;
   private final Discovery discovery;
@@ -127,16 +132,16 @@ final class DiscoveryNameResolver extends NameResolver {
           new EquivalentAddressGroup(
               e.address(), Attributes.newBuilder().set(DiscoveryGrpc.ENDPOINT, e).build()));
     }
-    Attributes attributes =
-        groups.isEmpty()
-            ? Attributes.newBuilder().set(EMPTY_REASON, emptyReason(target, set)).build()
-            : Attributes.EMPTY;
+    Attributes.Builder attributes = Attributes.newBuilder().set(SET_ATTRIBUTES, set.attributes());
+    if (groups.isEmpty()) {
+      attributes.set(EMPTY_REASON, emptyReason(target, set));
+    }
     logger.log(ChannelLogLevel.DEBUG, "{0}: {1}", target, set.summary());
     Status accepted =
         listener.onResult2(
             ResolutionResult.newBuilder()
                 .setAddressesOrError(StatusOr.fromValue(groups))
-                .setAttributes(attributes)
+                .setAttributes(attributes.build())
                 .build());
     if (!accepted.isOk()) {
       logger.log(

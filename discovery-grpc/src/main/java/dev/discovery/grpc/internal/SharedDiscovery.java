@@ -1,6 +1,7 @@
 package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.DiscoveryObserver;
 import dev.discovery.api.ServiceWatch;
 import dev.discovery.api.Target;
 import dev.discovery.spi.ResolverRegistry;
@@ -31,6 +32,11 @@ public final class SharedDiscovery implements Discovery {
   @Override
   public ResolverRegistry registry() {
     return Holder.DELEGATE.registry();
+  }
+
+  @Override
+  public DiscoveryObserver observer() {
+    return Holder.DELEGATE.observer();
   }
 
   /**

@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -45,6 +46,8 @@ public final class DnsResolver implements Resolver {
   private final KubernetesTarget target;
   private final ResolverContext context;
   private final DnsOptions options;
+  private final Map<String, String>
+      clientTopology; // the client's zone and node, from the environment
 
   private Listener listener;
   private DnsClient client;
@@ -65,6 +68,7 @@ public final class DnsResolver implements Resolver {
     this.target = target;
     this.context = context;
     this.options = options;
+    this.clientTopology = ClientTopology.attributes(context.environment());
   }
 
   @Override
@@ -231,7 +235,7 @@ public final class DnsResolver implements Resolver {
               + " API source (k8s+api) to balance per pod.",
           target);
     }
-    listener.onResult(new ResolutionResult.Resolved(set));
+    listener.onResult(new ResolutionResult.Resolved(set.withAttributes(clientTopology)));
     schedule(refreshDelay(set.ttl()));
   }
 
@@ -269,7 +273,8 @@ public final class DnsResolver implements Resolver {
             EndpointSet.builder(ServiceKind.UNKNOWN, SOURCE)
                 .resolvedAt(context.clock().instant())
                 .ttl(gone.negativeTtl())
-                .build()));
+                .build()
+                .withAttributes(clientTopology)));
     schedule(refreshDelay(gone.negativeTtl()));
   }
 

@@ -71,6 +71,15 @@ public final class FakeClock extends Clock {
     return now.get().toEpochMilli();
   }
 
+  /**
+   * The clock's time in nanoseconds since the epoch: a ticker that moves with the clock, for code
+   * that takes a {@code System::nanoTime}-like source ({@code clock::nanos}).
+   */
+  public long nanos() {
+    Instant t = now.get();
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+  }
+
   @Override
   public ZoneId getZone() {
     return zone;

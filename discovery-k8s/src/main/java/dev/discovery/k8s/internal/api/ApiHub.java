@@ -1,14 +1,19 @@
 package dev.discovery.k8s.internal.api;
 
+import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
+import dev.discovery.k8s.internal.ClientTopology;
 import dev.discovery.spi.ResolverContext;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The watches one provider's resolvers share (those made with one scheduler): one HTTP client, a
@@ -20,6 +25,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * users; the last one's release closes every watch and then the client.
  */
 final class ApiHub {
+  private static final Logger log = LoggerFactory.getLogger(ApiHub.class);
+
   /** Hears one Service's shared watches, in the hub's context. */
   interface Sink {
     /** The Service and its slices, once both are listed, and after every change. */
@@ -30,6 +37,12 @@ final class ApiHub {
 
     /** A failure of a watch, retried already; the last good state stays. */
     void onError(ResolutionError error);
+
+    /**
+     * Where the client runs ({@link ClientTopology}'s attributes), once known and after each
+     * change; before any {@link #onService} when it takes a read of the client's Node.
+     */
+    void onClientTopology(Map<String, String> attributes);
   }
 
   private final ScheduledExecutorService key;
@@ -46,6 +59,9 @@ final class ApiHub {
   private final Set<Sink> nodeSinks = new LinkedHashSet<>();
   private ResourceWatch<NodeObject> nodeWatch;
   private List<NodeObject> nodes; // null until listed
+  private final String clientNode; // the client's node, when its zone is read from its Node
+  private ResourceWatch<NodeObject> clientNodeWatch;
+  private Map<String, String> clientTopology; // null until known
   private boolean over;
 
   ApiHub(ApiConnection connection, ResolverContext first, ApiSource.Settings settings) {
@@ -57,6 +73,15 @@ final class ApiHub {
     this.runtime =
         new ResourceWatch.Runtime(context, first.scheduler(), first.clock(), settings.random());
     this.options = settings.watch();
+    Environment env = first.environment();
+    Optional<String> zone = ClientTopology.zone(env);
+    Optional<String> node = ClientTopology.node(env);
+    if (zone.isPresent() || node.isEmpty()) {
+      this.clientNode = null;
+      this.clientTopology = ClientTopology.attributes(env);
+    } else {
+      this.clientNode = node.get();
+    }
   }
 
   ScheduledExecutorService key() {
@@ -74,6 +99,11 @@ final class ApiHub {
         () -> {
           if (over) {
             return;
+          }
+          if (clientTopology != null) {
+            sink.onClientTopology(clientTopology);
+          } else {
+            watchClientNode();
           }
           services
               .computeIfAbsent(
@@ -112,6 +142,9 @@ final class ApiHub {
           services.clear();
           nodeSinks.clear();
           stopNodes();
+          if (clientNodeWatch != null) {
+            clientNodeWatch.close();
+          }
         });
     client.close();
   }
@@ -146,6 +179,64 @@ final class ApiHub {
               });
     } else if (nodes != null) {
       sink.onNodes(nodes);
+    }
+  }
+
+  /**
+   * Reads the zone of the client's Node, once per hub. A failure before any answer (no RBAC to read
+   * Nodes, say) leaves the zone unknown, says so once and stops asking: zone-aware policies then
+   * route as if no zone were known.
+   */
+  private void watchClientNode() {
+    if (clientNodeWatch != null) {
+      return;
+    }
+    clientNodeWatch =
+        watch(
+            ResourceQuery.node(clientNode),
+            json -> ServiceWatcher.valueOf(NodeObject.parse(json)),
+            new ResourceWatch.Listener<>() {
+              @Override
+              public void onSnapshot(SortedMap<String, NodeObject> current, String rv) {
+                NodeObject self = current.get(clientNode);
+                if (self == null && clientTopology == null) {
+                  log.warn(
+                      "The client's Node {} (from {}) does not exist; its zone is unknown, so"
+                          + " zone-aware policies route as if no zone were known (expected: the"
+                          + " name of this pod's node, or set {} to the zone)",
+                      clientNode,
+                      ClientTopology.NODE_VARIABLE,
+                      ClientTopology.ZONE_VARIABLE);
+                }
+                setClientTopology(
+                    ClientTopology.attributes(self == null ? null : self.zone(), clientNode));
+              }
+
+              @Override
+              public void onError(ResolutionError error, boolean stillServingLastGood) {
+                if (clientTopology != null) {
+                  return; // known already: the watch retries on its own
+                }
+                log.warn(
+                    "Could not read the client's Node {} for its zone ({}); zone-aware policies"
+                        + " route as if no zone were known (expected: get, list and watch on"
+                        + " nodes, or set {} to the zone)",
+                    clientNode,
+                    error.message(),
+                    ClientTopology.ZONE_VARIABLE);
+                clientNodeWatch.close();
+                setClientTopology(ClientTopology.attributes(null, clientNode));
+              }
+            });
+  }
+
+  private void setClientTopology(Map<String, String> attributes) {
+    if (attributes.equals(clientTopology)) {
+      return;
+    }
+    clientTopology = attributes;
+    for (ServiceWatcher w : services.values()) {
+      w.sinks().forEach(s -> s.onClientTopology(attributes));
     }
   }
 

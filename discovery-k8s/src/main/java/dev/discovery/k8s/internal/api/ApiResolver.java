@@ -12,6 +12,7 @@ import dev.discovery.spi.ResolverContext;
 import dev.discovery.spi.ResolverProvider;
 import dev.discovery.spi.Resolvers;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   private String namespace;
   private ServiceWatcher.View view;
   private List<NodeObject> nodes;
+  private Map<String, String> client; // the client's zone and node; null until known
   private ServiceKind lastKind = ServiceKind.CLUSTER_IP;
   private EndpointSet lastReported;
   private Resolver dns;
@@ -137,6 +139,17 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   }
 
   @Override
+  public void onClientTopology(Map<String, String> attributes) {
+    context
+        .syncContext()
+        .execute(
+            () -> {
+              this.client = attributes;
+              update();
+            });
+  }
+
+  @Override
   public void onError(ResolutionError error) {
     context.syncContext().execute(() -> report(error));
   }
@@ -144,14 +157,20 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   // ---- in our context ----
 
   private void update() {
-    if (isClosed() || view == null || (mode == AccessMode.NODE_PORT && nodes == null)) {
+    if (isClosed()
+        || view == null
+        || client == null
+        || (mode == AccessMode.NODE_PORT && nodes == null)) {
       return;
     }
     if (view.deleted()) {
       stopDns();
       assembled(
           new ResolutionResult.Resolved(
-              EndpointSet.builder(lastKind, SOURCE).resolvedAt(context.clock().instant()).build()));
+              EndpointSet.builder(lastKind, SOURCE)
+                  .resolvedAt(context.clock().instant())
+                  .build()
+                  .withAttributes(client)));
       return;
     }
     Assembled assembled =
@@ -170,6 +189,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
     ResolutionResult r = ((Assembled.Result) assembled).result();
     if (r instanceof ResolutionResult.Resolved resolved) {
       lastKind = resolved.endpoints().kind();
+      r = new ResolutionResult.Resolved(resolved.endpoints().withAttributes(client));
     }
     assembled(r);
   }

@@ -56,6 +56,12 @@ public record ResourceQuery(
     return new ResourceQuery("", "v1", "nodes", null, null, null);
   }
 
+  /** One Node, by name (cluster-scoped; a list of at most one, so that it can be watched). */
+  public static ResourceQuery node(String name) {
+    return new ResourceQuery(
+        "", "v1", "nodes", null, null, "metadata.name=" + Objects.requireNonNull(name, "name"));
+  }
+
   /** The list request. */
   public ApiRequest list() {
     return request("list", Map.of());

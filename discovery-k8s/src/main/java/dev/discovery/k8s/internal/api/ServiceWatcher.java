@@ -111,6 +111,11 @@ final class ServiceWatcher {
     }
   }
 
+  /** Who hears this Service. */
+  Set<ApiHub.Sink> sinks() {
+    return sinks;
+  }
+
   /** Removes {@code sink}; true (and the watches closed) when it was the last. */
   boolean remove(ApiHub.Sink sink) {
     sinks.remove(sink);

@@ -196,8 +196,13 @@ class ChurnModelTest {
     }
 
     private void mutate() {
-      for (int attempt = 0; attempt < 20; attempt++) {
-        ChurnModel.Mutation kind = ChurnModel.Mutation.draw(random);
+      // A few weighted draws, then every kind in turn (SERVICE_PORT always applies).
+      List<ChurnModel.Mutation> kinds = new ArrayList<>();
+      for (int attempt = 0; attempt < 5; attempt++) {
+        kinds.add(ChurnModel.Mutation.draw(random));
+      }
+      kinds.addAll(List.of(ChurnModel.Mutation.values()));
+      for (ChurnModel.Mutation kind : kinds) {
         Optional<String> done = model.apply(kind);
         if (done.isPresent()) {
           mutations.merge(kind, 1, Integer::sum);

@@ -11,6 +11,7 @@ import dev.discovery.testkit.ExpiredStyle;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -18,8 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.LongStream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -118,6 +121,10 @@ class ChurnModelTest {
     private ChurnWatch apiWatch;
     private volatile int step;
     private String lastAction = "start";
+
+    /** The last actions, newest last, for failure messages. */
+    private final ArrayDeque<String> recent = new ArrayDeque<>();
+
     private boolean apiDisturbed;
     private boolean stalled;
 
@@ -151,6 +158,14 @@ class ChurnModelTest {
 
     private String where() {
       return "seed=" + seed + " step=" + step + " (" + lastAction + ")";
+    }
+
+    private void did(String action) {
+      lastAction = action;
+      recent.addLast(step + ": " + action);
+      if (recent.size() > 30) {
+        recent.removeFirst();
+      }
     }
 
     void execute() throws Exception {
@@ -206,7 +221,7 @@ class ChurnModelTest {
         Optional<String> done = model.apply(kind);
         if (done.isPresent()) {
           mutations.merge(kind, 1, Integer::sum);
-          lastAction = done.get();
+          did(done.get());
           return;
         }
       }
@@ -263,7 +278,7 @@ class ChurnModelTest {
       }
       faults.merge(kind, 1, Integer::sum);
       apiDisturbed |= kind.name().startsWith("API_");
-      lastAction = "fault " + kind + " x" + times;
+      did("fault " + kind + " x" + times);
     }
 
     /**
@@ -275,6 +290,7 @@ class ChurnModelTest {
       if (drift != null) {
         throw new AssertionError(where() + ": " + drift);
       }
+      did("checkpoint");
       dns.clearFaults();
       apiWatch.refused(false);
       api.api.faults().reset();
@@ -294,9 +310,10 @@ class ChurnModelTest {
       start = System.nanoTime();
       awaitApiTruth(API_WAIT);
       apiConvergence.add((System.nanoTime() - start) / 1_000_000);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> dnsWatch.picksDone() && apiWatch.picksDone());
+      awaitOrFail(
+          Duration.ofSeconds(10),
+          () -> dnsWatch.picksDone() && apiWatch.picksDone(),
+          () -> "the picking threads did not finish their picks within 10 s");
       for (ChurnWatch w : List.of(dnsWatch, apiWatch)) {
         w.checkListenersAgree();
         w.checkSticky();
@@ -306,24 +323,19 @@ class ChurnModelTest {
     }
 
     private void awaitRefusal() {
-      try {
-        await()
-            .atMost(API_WAIT)
-            .until(
-                () ->
-                    apiWatch
-                        .watch
-                        .lastError()
-                        .filter(e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED)
-                        .isPresent());
-      } catch (ConditionTimeoutException e) {
-        throw new AssertionError(
-            where()
-                + ": api: no 403 reported within "
-                + API_WAIT
-                + " (expected: the refusal as lastError()): last error "
-                + apiWatch.watch.lastError().orElse(null));
-      }
+      awaitOrFail(
+          API_WAIT,
+          () ->
+              apiWatch
+                  .watch
+                  .lastError()
+                  .filter(e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED)
+                  .isPresent(),
+          () ->
+              "api: no 403 reported within "
+                  + API_WAIT
+                  + " (expected: the refusal as lastError()): last error "
+                  + apiWatch.watch.lastError().orElse(null));
     }
 
     private void awaitApiTruth(Duration wait) {
@@ -342,30 +354,40 @@ class ChurnModelTest {
     /** Waits until {@code converged} holds and the watch has no error. */
     private void awaitConverged(
         ChurnWatch w, Duration wait, BooleanSupplier converged, String truth) {
+      awaitOrFail(
+          wait,
+          () -> converged.getAsBoolean() && w.watch.lastError().isEmpty(),
+          () ->
+              w.name
+                  + " did not converge within "
+                  + wait
+                  + " (expected: "
+                  + truth
+                  + "): current "
+                  + w.watch.current().map(s -> s.summary() + " " + s.endpoints()).orElse("none")
+                  + ", last error "
+                  + w.watch.lastError().orElse(null)
+                  + "; model: "
+                  + model);
+    }
+
+    /** Waits until {@code condition} holds, or fails naming the seed, the step and {@code why}. */
+    private void awaitOrFail(Duration wait, Callable<Boolean> condition, Supplier<String> why) {
       try {
-        await().atMost(wait).until(() -> converged.getAsBoolean() && w.watch.lastError().isEmpty());
+        await().atMost(wait).until(condition);
       } catch (ConditionTimeoutException e) {
-        throw new AssertionError(
-            where()
-                + ": "
-                + w.name
-                + " did not converge within "
-                + wait
-                + " (expected: "
-                + truth
-                + "): current "
-                + w.watch.current().map(s -> s.summary() + " " + s.endpoints()).orElse("none")
-                + ", last error "
-                + w.watch.lastError().orElse(null)
-                + "; model: "
-                + model);
+        throw new AssertionError(where() + ": " + why.get());
       }
     }
 
     private void failOnViolations() {
       if (!violations.isEmpty()) {
         throw new AssertionError(
-            where() + ": " + String.join("; ", violations.stream().limit(5).toList()));
+            where()
+                + ": "
+                + String.join("; ", violations.stream().limit(5).toList())
+                + "; the last actions: "
+                + String.join(", ", recent));
       }
     }
 

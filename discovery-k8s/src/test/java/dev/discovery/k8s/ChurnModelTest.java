@@ -261,8 +261,11 @@ class ChurnModelTest {
         }
         case API_INTERNAL_ERROR -> api.api.faults().internalErrors(times).dropWatches();
         case API_FORBID_SERVICES, API_FORBID_SLICES -> {
+          if (apiWatch.isRefused()) {
+            return;
+          }
           String resource = kind == Fault.API_FORBID_SERVICES ? "services" : "endpointslices";
-          apiWatch.refused(true);
+          apiWatch.refused(resource);
           api.api.faults().forbid("list", resource).forbid("watch", resource).dropWatches();
           // The refusal is heard (the dropped watch comes back to a 403) before the churn goes on.
           awaitRefusal();
@@ -271,9 +274,19 @@ class ChurnModelTest {
           if (!apiWatch.isRefused()) {
             return;
           }
-          apiWatch.refused(false);
+          apiWatch.refused(null);
           api.api.faults().reset();
           stalled = false;
+          // The refusal is over for the source before another may begin (its 403 looks the same).
+          awaitOrFail(
+              API_WAIT,
+              () ->
+                  apiWatch
+                      .watch
+                      .lastError()
+                      .filter(e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED)
+                      .isEmpty(),
+              () -> "api: still refused " + API_WAIT + " after the refusal was lifted");
         }
       }
       faults.merge(kind, 1, Integer::sum);
@@ -292,7 +305,7 @@ class ChurnModelTest {
       }
       did("checkpoint");
       dns.clearFaults();
-      apiWatch.refused(false);
+      apiWatch.refused(null);
       api.api.faults().reset();
       stalled = false;
       apiDisturbed = false;
@@ -325,12 +338,7 @@ class ChurnModelTest {
     private void awaitRefusal() {
       awaitOrFail(
           API_WAIT,
-          () ->
-              apiWatch
-                  .watch
-                  .lastError()
-                  .filter(e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED)
-                  .isPresent(),
+          () -> apiWatch.watch.lastError().filter(apiWatch::isRefusal).isPresent(),
           () ->
               "api: no 403 reported within "
                   + API_WAIT

@@ -52,7 +52,7 @@ final class ChurnWatch implements AutoCloseable {
   private final List<Pick> deferred = new ArrayList<>();
   private final Thread picker;
   private volatile boolean running = true;
-  private volatile boolean refused;
+  private volatile String refused; // the resource the server refuses, or null
   private long picksChecked;
 
   /** A pick, with the watch's revision read before and after it. */
@@ -97,15 +97,25 @@ final class ChurnWatch implements AutoCloseable {
   }
 
   /**
-   * Tells the listeners whether the server refuses (403) one of the source's requests now, until
-   * further notice: once they heard that refusal, a Recovered event is a violation while it lasts.
+   * Tells the listeners which resource the server refuses (403) to the source now, until further
+   * notice, or null: once they heard that refusal (an error naming the resource; an earlier refusal
+   * of the other one may still be reported), a Recovered event is a violation while it lasts.
    */
-  void refused(boolean refused) {
-    this.refused = refused;
+  void refused(String resource) {
+    this.refused = resource;
+    recorders.forEach(Recorder::forgetRefusal);
   }
 
   boolean isRefused() {
-    return refused;
+    return refused != null;
+  }
+
+  /** Whether {@code error} is the refusal in force now. */
+  boolean isRefusal(ResolutionError error) {
+    String resource = refused;
+    return resource != null
+        && error.kind() == ResolutionError.Kind.PERMISSION_DENIED
+        && error.message().contains("--resource=" + resource);
   }
 
   /** Lets the picker thread make {@code n} more picks. */
@@ -304,7 +314,7 @@ final class ChurnWatch implements AutoCloseable {
     @Override
     public synchronized void onEvent(WatchEvent event) {
       EndpointSet last = snapshots.isEmpty() ? null : snapshots.get(snapshots.size() - 1);
-      heardRefusal &= refused;
+      heardRefusal &= refused != null;
       changedSinceRefusal &= heardRefusal;
       if (event instanceof WatchEvent.Changed c) {
         counts[0]++;
@@ -341,7 +351,7 @@ final class ChurnWatch implements AutoCloseable {
         }
       } else if (event instanceof WatchEvent.Failed f) {
         counts[1]++;
-        heardRefusal |= refused && f.error().kind() == ResolutionError.Kind.PERMISSION_DENIED;
+        heardRefusal |= isRefusal(f.error());
         changedSinceRefusal = false;
         if (last != null && f.lastGood() != last) {
           violations.accept(
@@ -372,6 +382,11 @@ final class ChurnWatch implements AutoCloseable {
                   + ")");
         }
       }
+    }
+
+    synchronized void forgetRefusal() {
+      heardRefusal = false;
+      changedSinceRefusal = false;
     }
 
     synchronized List<EndpointSet> snapshots() {

@@ -22,5 +22,6 @@ module dev.discovery.api {
       dev.discovery.api.internal.StaticResolverProvider;
   provides dev.discovery.api.Policy with
       dev.discovery.api.internal.RandomPolicy,
-      dev.discovery.api.internal.StickyPolicy;
+      dev.discovery.api.internal.StickyPolicy,
+      dev.discovery.api.internal.LeastRequestPolicy;
 }

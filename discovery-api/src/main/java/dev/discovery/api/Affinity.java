@@ -1,8 +1,6 @@
 package dev.discovery.api;
 
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -81,44 +79,16 @@ public record Affinity(Duration timeout, int maxKeys) {
   /** The options that {@link #fromOptions} reads back into this affinity. */
   public Map<String, Object> toOptions() {
     Map<String, Object> json = new LinkedHashMap<>();
-    json.put(
-        TIMEOUT_OPTION,
-        BigDecimal.valueOf(timeout.getSeconds())
-                .add(BigDecimal.valueOf(timeout.getNano(), 9))
-                .stripTrailingZeros()
-                .toPlainString()
-            + "s");
+    json.put(TIMEOUT_OPTION, Options.duration(timeout));
     json.put(MAX_KEYS_OPTION, (double) maxKeys);
     return json;
   }
 
   private static Duration parseDuration(Object value) {
-    String text = String.valueOf(value).trim();
-    try {
-      if (text.endsWith("s") && !text.startsWith("P")) {
-        return Duration.ofNanos(
-            new BigDecimal(text.substring(0, text.length() - 1))
-                .movePointRight(9)
-                .longValueExact());
-      }
-      return Duration.parse(text);
-    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-      throw new IllegalArgumentException(
-          "affinityTimeout: \""
-              + text
-              + "\" (expected: a duration such as \"10800s\" or \"PT3H\")");
-    }
+    return Options.duration(TIMEOUT_OPTION, value);
   }
 
   private static int count(Object value) {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-      return n.intValue();
-    }
-    try {
-      return Integer.parseInt(String.valueOf(value).trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "affinityMaxKeys: \"" + value + "\" (expected: a whole number >= 1)");
-    }
+    return Options.count(MAX_KEYS_OPTION, value);
   }
 }

@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
     name = "pick",
     mixinStandardHelpOptions = true,
     description = {
-      "Show where a policy (random, sticky) sends calls, as a bar chart per endpoint.",
+      "Show where a policy (random, sticky, least_request...) sends calls, as a bar chart per endpoint.",
       "Resolves TARGET, makes --calls picks with the SDK's balancer and shows how they spread across"
           + " the endpoints as a bar chart. With sticky, call i uses key-(i mod --keys).",
       "With --changes or --duration it keeps watching (else it picks once): after each change of"

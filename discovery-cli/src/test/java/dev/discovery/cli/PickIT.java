@@ -73,7 +73,7 @@ class PickIT extends WithShopDns {
     assertThat(r.err().get(0))
         .isEqualTo(
             "Invalid value for option '--policy': policy: \"round-robin\" (expected one of:"
-                + " random, sticky)");
+                + " least_request, random, sticky)");
   }
 
   @Test

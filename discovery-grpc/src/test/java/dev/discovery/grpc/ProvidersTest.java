@@ -90,7 +90,8 @@ class ProvidersTest {
     LoadBalancerRegistry registry = new LoadBalancerRegistry();
 
     assertThat(DiscoveryGrpc.registerPolicies(registry))
-        .containsExactly("by-length", "lowest", "random", "sticky");
+        .containsExactly(
+            "by-length", "feedback-probe", "least_request", "lowest", "random", "sticky");
     assertThat(DiscoveryGrpc.registerPolicies(registry)).isEmpty();
     assertThat(registry.getProvider("lowest")).isInstanceOf(PolicyLoadBalancerProvider.class);
   }

@@ -207,7 +207,7 @@ final class Scenarios {
   }
 
   /** What {@code keys} map to through the channel. */
-  private static Map<String, String> mapping(ManagedChannel channel, List<String> keys) {
+  static Map<String, String> mapping(ManagedChannel channel, List<String> keys) {
     Map<String, String> m = new HashMap<>();
     for (String k : keys) {
       m.put(k, Calls.who(channel, k));
@@ -215,7 +215,7 @@ final class Scenarios {
     return m;
   }
 
-  private static Map<String, String> mapping(Balancer balancer, List<String> keys) {
+  static Map<String, String> mapping(Balancer balancer, List<String> keys) {
     Map<String, String> m = new HashMap<>();
     for (String k : keys) {
       m.put(k, balancer.pick(k).hostPort());

@@ -53,10 +53,7 @@ class ApiConnectScenarioTest {
 
   /** The builder without kubeconfig: the fake server, its CA, nothing else. */
   private ApiResolverProvider.Builder explicit() {
-    return ApiResolverProvider.builder()
-        .server(f.api.url())
-        .caPem(f.api.caCertificatePem())
-        .backoff(ApiFixture.FAST);
+    return f.explicit();
   }
 
   @Test

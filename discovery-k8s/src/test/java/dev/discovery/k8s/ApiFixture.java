@@ -55,6 +55,53 @@ final class ApiFixture implements AutoCloseable {
         .streamingList(false);
   }
 
+  /** The builder without kubeconfig: the fake server, its CA, fast backoff, nothing else. */
+  ApiResolverProvider.Builder explicit() {
+    return ApiResolverProvider.builder()
+        .server(api.url())
+        .caPem(api.caCertificatePem())
+        .backoff(FAST);
+  }
+
+  /** What the cluster's pods of {@code app=<app>} in shop say, as endpoints on {@code port}. */
+  Set<Endpoint> podsAsEndpoints(String app, int port) {
+    return cluster.pods("shop").stream()
+        .filter(p -> app.equals(p.labels().get("app")))
+        .map(
+            p -> {
+              Endpoint.Builder b =
+                  Endpoint.builder(p.ip(), port)
+                      .serving(p.ready())
+                      .terminating(p.terminating())
+                      .ready(p.ready() && !p.terminating());
+              if (p.zone() != null) {
+                b.zone(p.zone());
+              }
+              if (p.node() != null) {
+                b.node(p.node());
+              }
+              return b.build();
+            })
+        .collect(Collectors.toSet());
+  }
+
+  /** Endpoints without their attributes (pod name, hints), for comparing with the pods. */
+  static Set<Endpoint> plain(EndpointSet set) {
+    return set.endpoints().stream()
+        .map(
+            e ->
+                new Endpoint(
+                    e.address(),
+                    null,
+                    e.zone(),
+                    e.node(),
+                    e.ready(),
+                    e.serving(),
+                    e.terminating(),
+                    Map.of()))
+        .collect(Collectors.toSet());
+  }
+
   ApiFixture start() {
     return start(provider().build());
   }
@@ -117,23 +164,6 @@ final class ApiFixture implements AutoCloseable {
               + w.current().map(EndpointSet::summary).orElse("none"));
     }
     return w.lastError().orElseThrow();
-  }
-
-  /** Endpoints without their attributes (pod name, hints), for comparing with the pods. */
-  static Set<Endpoint> plain(EndpointSet set) {
-    return set.endpoints().stream()
-        .map(
-            e ->
-                new Endpoint(
-                    e.address(),
-                    null,
-                    e.zone(),
-                    e.node(),
-                    e.ready(),
-                    e.serving(),
-                    e.terminating(),
-                    Map.of()))
-        .collect(Collectors.toSet());
   }
 
   long count(String verb, String resource) {

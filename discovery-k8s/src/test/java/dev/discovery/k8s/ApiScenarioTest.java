@@ -51,24 +51,11 @@ class ApiScenarioTest {
 
   /** What the cluster's pods of app=web say, as endpoints on port 8080. */
   private Set<Endpoint> expectedWeb() {
-    return f.cluster.pods("shop").stream()
-        .filter(p -> "web".equals(p.labels().get("app")))
-        .map(
-            p -> {
-              Endpoint.Builder b =
-                  Endpoint.builder(p.ip(), 8080)
-                      .serving(p.ready())
-                      .terminating(p.terminating())
-                      .ready(p.ready() && !p.terminating());
-              if (p.zone() != null) {
-                b.zone(p.zone());
-              }
-              if (p.node() != null) {
-                b.node(p.node());
-              }
-              return b.build();
-            })
-        .collect(Collectors.toSet());
+    return f.podsAsEndpoints("web", 8080);
+  }
+
+  private static Set<Endpoint> plain(EndpointSet set) {
+    return ApiFixture.plain(set);
   }
 
   private EndpointSet awaitWebAsCluster(ServiceWatch w) {

@@ -12,6 +12,8 @@ import dev.discovery.k8s.internal.ClusterDefaults;
 import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.FakeDnsServer;
+import dev.discovery.testkit.Pod;
+import dev.discovery.testkit.Service;
 import dev.discovery.testkit.clock.FakeScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,6 +57,21 @@ final class DnsFixture implements AutoCloseable {
             .registry(ResolverRegistry.of(provider.random(new Random(1)).build()))
             .build();
     return this;
+  }
+
+  /**
+   * Services web (headless, port grpc, 3 pods) and api (ClusterIP, port http 80 -> 8080, 1 pod) in
+   * namespace shop.
+   */
+  void webAndApi() {
+    cluster.apply(
+        Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
+    cluster.scale(
+        Pod.builder("shop", "web").label("app", "web").containerPort("grpc", 50051).build(), 3);
+    cluster.apply(
+        Service.clusterIp("shop", "api").selector("app", "api").port("http", 80, 8080).build());
+    cluster.apply(
+        Pod.builder("shop", "api-0").label("app", "api").containerPort("http", 8080).build());
   }
 
   /**

@@ -25,14 +25,7 @@ class DnsResolverTest {
 
   @BeforeEach
   void cluster() {
-    f.cluster.apply(
-        Service.headless("shop", "web").selector("app", "web").port("grpc", 50051, "grpc").build());
-    f.cluster.scale(
-        Pod.builder("shop", "web").label("app", "web").containerPort("grpc", 50051).build(), 3);
-    f.cluster.apply(
-        Service.clusterIp("shop", "api").selector("app", "api").port("http", 80, 8080).build());
-    f.cluster.apply(
-        Pod.builder("shop", "api-0").label("app", "api").containerPort("http", 8080).build());
+    f.webAndApi();
   }
 
   @AfterEach

@@ -150,6 +150,32 @@ public final class ApiFaults {
   }
 
   /**
+   * Answers the next {@code times} lists with a JSON object of {@code bytes} bytes (an empty list
+   * and a long padding string), written as it goes: for a client's limit on response size.
+   */
+  public ApiFaults oversizedLists(int times, long bytes) {
+    state.oversizedLists(checkTimes(times), checkBytes(bytes));
+    return this;
+  }
+
+  /**
+   * Writes one event line of {@code bytes} bytes (a MODIFIED event whose object is a long padding
+   * string), written as it goes, before the next event any watch stream writes: for a client's
+   * limit on event size.
+   */
+  public ApiFaults oversizedEvent(long bytes) {
+    state.oversizedEvent(checkBytes(bytes));
+    return this;
+  }
+
+  private static long checkBytes(long bytes) {
+    if (bytes < 64) {
+      throw new IllegalArgumentException("bytes: " + bytes + " (expected: >= 64)");
+    }
+    return bytes;
+  }
+
+  /**
    * Accepts a new bearer token and returns it; the current one stays accepted for {@code grace} by
    * the server's clock, then gets 401.
    */

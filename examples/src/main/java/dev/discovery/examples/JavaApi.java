@@ -73,4 +73,22 @@ public final class JavaApi {
     // end-snippet
     return sessions;
   }
+
+  /**
+   * One request through {@code balancer}, reported to its policy: {@code send} says whether the
+   * endpoint answered.
+   */
+  static Endpoint callOnce(Balancer balancer, java.util.function.Predicate<Endpoint> send) {
+    // snippet:call-feedback
+    try (Balancer.Call call = balancer.start()) { // or start(key)
+      Endpoint e = call.endpoint();
+      if (send.test(e)) { // send the request to e
+        call.succeeded();
+      } else {
+        call.failed(); // or call.failed("UNAVAILABLE")
+      }
+      return e;
+    } // closed without an outcome: reported as CANCELLED
+    // end-snippet
+  }
 }

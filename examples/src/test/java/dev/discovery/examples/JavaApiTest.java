@@ -7,6 +7,7 @@ import dev.discovery.api.Balancer;
 import dev.discovery.api.Discovery;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.api.OutlierEjection;
 import dev.discovery.api.Policies;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
@@ -98,6 +99,22 @@ class JavaApiTest {
 
     assertThat(sessions.policy().name()).isEqualTo("sticky");
     assertThat(keys.stream().map(sessions::pick).toList()).isEqualTo(before);
+  }
+
+  @Test
+  void callFeedback_ejectsAPodWhoseCallsFail() throws Exception {
+    target.publish(pod(1), pod(2), pod(3));
+    Balancer balancer =
+        web.balancer(
+            Policies.withOutlierEjection(Policies.leastRequest(), OutlierEjection.defaults()));
+    Endpoint failing = pod(2);
+    for (int i = 0; i < 100; i++) {
+      JavaApi.callOnce(balancer, e -> !e.equals(failing));
+    }
+    scheduler.runDueTasks(); // the balancer rebuilds its picker without the ejected pod
+    for (int i = 0; i < 100; i++) {
+      assertThat(JavaApi.callOnce(balancer, e -> true)).isNotEqualTo(failing);
+    }
   }
 
   @Test

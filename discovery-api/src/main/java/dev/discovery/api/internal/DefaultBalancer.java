@@ -10,6 +10,7 @@ import dev.discovery.api.Subscription;
 import dev.discovery.api.Target;
 import dev.discovery.api.WatchEvent;
 import dev.discovery.api.WatchListener;
+import dev.discovery.spi.CallFeedback;
 import dev.discovery.spi.Candidates;
 import dev.discovery.spi.Picker;
 import dev.discovery.spi.PolicyContext;
@@ -31,6 +32,8 @@ final class DefaultBalancer implements Balancer, WatchListener {
   private final Target target;
   private final Policy policy;
   private final PolicyInstance<Endpoint> instance;
+  private final CallFeedback feedback; // null: the policy wants none
+  private final PolicyContext.Ticker ticker;
   private final WatchHandle watch;
   private volatile State state;
   private volatile Subscription subscription;
@@ -54,6 +57,8 @@ final class DefaultBalancer implements Balancer, WatchListener {
                 discovery.scheduler,
                 this::refresh,
                 discovery.observer));
+    this.feedback = instance.feedback();
+    this.ticker = discovery.ticker;
     this.state = State.unavailable("no endpoints for " + target + " yet: resolution pending");
   }
 
@@ -167,6 +172,16 @@ final class DefaultBalancer implements Balancer, WatchListener {
       throw new NoEndpointAvailableException(s.reason());
     }
     return p.pick(key);
+  }
+
+  @Override
+  public Call start() {
+    return BalancerCall.start(pick(), feedback, ticker);
+  }
+
+  @Override
+  public Call start(CharSequence key) {
+    return BalancerCall.start(pick(key), feedback, ticker);
   }
 
   @Override

@@ -23,6 +23,7 @@ public final class PolicyLoader {
       Map<String, Policy> byName = new TreeMap<>();
       byName.put("random", RandomPolicy.THREAD_LOCAL);
       byName.put("sticky", StickyPolicy.INSTANCE);
+      byName.put("least_request", LeastRequestPolicy.DEFAULT);
       var it = ServiceLoader.load(Policy.class, Policy.class.getClassLoader()).iterator();
       while (true) {
         try {
@@ -30,7 +31,9 @@ public final class PolicyLoader {
             break;
           }
           Policy f = it.next();
-          if (f instanceof RandomPolicy || f instanceof StickyPolicy) {
+          if (f instanceof RandomPolicy
+              || f instanceof StickyPolicy
+              || f instanceof LeastRequestPolicy) {
             continue;
           }
           Policy before = byName.putIfAbsent(f.name(), f);

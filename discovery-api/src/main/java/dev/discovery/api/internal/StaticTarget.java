@@ -5,7 +5,9 @@ import dev.discovery.spi.IpAddresses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -33,9 +35,14 @@ public record StaticTarget(List<InetSocketAddress> addresses) implements Target 
             "static address: " + a + " (expected: an IP address, not a host name)");
       }
     }
-    if (addresses.stream().distinct().count() != addresses.size()) {
-      throw new IllegalArgumentException(
-          "static addresses: " + addresses + " (expected: no address twice)");
+    Set<InetSocketAddress> seen = new HashSet<>();
+    for (InetSocketAddress a : addresses) {
+      if (!seen.add(a)) {
+        throw new IllegalArgumentException(
+            "static address: "
+                + IpAddresses.format(a)
+                + " appears twice (expected: no address twice)");
+      }
     }
   }
 

@@ -5,6 +5,7 @@ import dev.discovery.api.Endpoint;
 import dev.discovery.api.Policies;
 import dev.discovery.api.Policy;
 import dev.discovery.grpc.DiscoveryGrpc;
+import dev.discovery.spi.CallFeedback;
 import dev.discovery.spi.Candidates;
 import dev.discovery.spi.Picker;
 import dev.discovery.spi.PolicyContext;
@@ -26,6 +27,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One load balancer for every discovery policy: subchannels per endpoint, pickers from the policy's
@@ -45,9 +47,20 @@ import java.util.Map;
  *   <li>The channel's state: READY if any subchannel is READY; else CONNECTING if any connects;
  *       else IDLE if any is idle; else TRANSIENT_FAILURE with the last failure. A subchannel that
  *       failed counts as failing until it is READY again, so retries do not make the state flap.
+ *   <li>A policy instance that wants call feedback ({@link PolicyInstance#feedback()}) gets it from
+ *       the calls themselves: each slot's pick result carries a {@link CallTracing}. One that does
+ *       not gets nothing, and a pick allocates nothing.
+ *   <li>The policy's {@link PolicyContext#refresh() refresh}, from any thread, rebuilds the pickers
+ *       over the same slots once in the synchronization context, however many refreshes were asked
+ *       meanwhile. Its observer is the discovery's ({@link DiscoveryNameResolver#OBSERVER}).
+ *   <li>Keyed policies: while some endpoint has never been READY (a scale-up's new pods warming
+ *       up), the table in use before they arrived is kept, and a key whose owner is not READY stays
+ *       on the endpoint that table gives it, if that one is still present and READY. The table is
+ *       dropped once every endpoint has been READY: the mapping is the pure function.
  * </ul>
  *
- * <p>Everything runs in the channel's synchronization context, except picks.
+ * <p>Everything runs in the channel's synchronization context, except picks, call tracing and
+ * {@link #refreshFromPolicy}.
  */
 final class DiscoveryLoadBalancer extends LoadBalancer {
   private final Helper helper;
@@ -56,11 +69,16 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
   private final ChannelLogger logger;
   private final PolicyConfig unconfigured;
   private final Clock clock;
+  private final PolicyContext.Ticker ticker;
+  private final AtomicBoolean refreshQueued = new AtomicBoolean();
+  private volatile DiscoveryObserver observer = DiscoveryObserver.NONE;
 
   private final Map<InetSocketAddress, Slot> slots = new HashMap<>();
   private PolicyConfig config;
   private PolicyInstance<Slot> instance; // of config's policy: its state lives as long
+  private CallFeedback feedback; // of instance, or null
   private KeyedTable keyed; // keyed policies with at least one endpoint
+  private KeyedTable warmTable; // keyed: the table before endpoints that are warming up
   private Status lastFailure; // the last TRANSIENT_FAILURE status of a subchannel
   private Status emptyStatus; // why there are no endpoints, when there are none
   private Map<String, String> setAttributes = Map.of(); // the snapshot's, for policies
@@ -68,15 +86,24 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
   private boolean shutdown;
 
   DiscoveryLoadBalancer(Helper helper, PolicyConfig unconfigured) {
-    this(helper, unconfigured, Clock.systemUTC());
+    this(helper, unconfigured, Clock.systemUTC(), PolicyContext.Ticker.SYSTEM);
   }
 
   DiscoveryLoadBalancer(Helper helper, PolicyConfig unconfigured, Clock clock) {
+    this(helper, unconfigured, clock, PolicyContext.Ticker.SYSTEM);
+  }
+
+  /**
+   * @param ticker the policy's ticker and the call latencies' (tests inject their own)
+   */
+  DiscoveryLoadBalancer(
+      Helper helper, PolicyConfig unconfigured, Clock clock, PolicyContext.Ticker ticker) {
     this.helper = helper;
     this.syncContext = helper.getSynchronizationContext();
     this.logger = helper.getChannelLogger();
     this.unconfigured = unconfigured;
     this.clock = clock;
+    this.ticker = ticker;
   }
 
   @Override
@@ -88,6 +115,10 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
   public Status acceptResolvedAddresses(ResolvedAddresses resolved) {
     if (shutdown) {
       return Status.OK;
+    }
+    DiscoveryObserver o = resolved.getAttributes().get(DiscoveryNameResolver.OBSERVER);
+    if (o != null) {
+      observer = o;
     }
     configure(resolved.getLoadBalancingPolicyConfig() instanceof PolicyConfig c ? c : unconfigured);
     Map<String, String> facts = resolved.getAttributes().get(DiscoveryNameResolver.SET_ATTRIBUTES);
@@ -116,7 +147,11 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     } else {
       emptyStatus = null;
     }
+    KeyedTable before = keyed;
     rebuildKeyed();
+    if (warmTable == null && keyed != null) {
+      warmTable = before; // null when the policy changed or had no table: nothing to keep
+    }
     updateState();
     // Only now that the channel's picker no longer has them (grpc's MultiChildLoadBalancer order):
     // no call picks a subchannel already shut down.
@@ -131,11 +166,17 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
               .newInstance(
                   new PolicyContext(
                       clock,
-                      PolicyContext.Ticker.SYSTEM,
+                      ticker,
                       helper.getAuthority(),
                       helper.getScheduledExecutorService(),
                       this::refreshFromPolicy,
-                      DiscoveryObserver.NONE));
+                      event -> observer.onEvent(event)));
+      feedback = instance.feedback();
+      keyed = null; // another policy's table: no key stays where it sent it
+      warmTable = null;
+      for (Slot s : slots.values()) {
+        s.report(feedback, ticker);
+      }
     }
     config = c;
     Policy factory = c.policy();
@@ -150,10 +191,17 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     }
   }
 
-  /** A policy's state changed between resolutions: new pickers over the same endpoints. */
+  /**
+   * A policy's state changed between resolutions (an endpoint ejected or returned): new pickers
+   * over the same endpoints, once for every refresh asked before the rebuild runs. Any thread.
+   */
   private void refreshFromPolicy() {
+    if (!refreshQueued.compareAndSet(false, true)) {
+      return; // a rebuild is queued and has not started: it will see this change too
+    }
     syncContext.execute(
         () -> {
+          refreshQueued.set(false);
           if (!shutdown && config != null) {
             rebuildKeyed();
             updateState();
@@ -182,6 +230,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     for (Iterator<Slot> it = slots.values().iterator(); it.hasNext(); ) {
       Slot s = it.next();
       if (!groups.containsKey(s.id)) {
+        s.removed = true;
         it.remove();
         removed.add(s);
       }
@@ -200,6 +249,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
                   .setAttributes(g.getValue().getAttributes())
                   .build());
       Slot created = new Slot(e, subchannel, syncContext);
+      created.report(feedback, ticker);
       slots.put(created.id, created);
       subchannel.start(state -> onSubchannelState(created, state));
       subchannel.requestConnection();
@@ -215,7 +265,10 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     ConnectivityState now = info.getState();
     slot.state = now;
     switch (now) {
-      case READY -> slot.failing = false;
+      case READY -> {
+        slot.failing = false;
+        slot.warm = true;
+      }
       case TRANSIENT_FAILURE -> {
         slot.failing = true;
         lastFailure = info.getStatus();
@@ -319,13 +372,25 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       state = ConnectivityState.TRANSIENT_FAILURE;
       none = PickResult.withError(failureStatus());
     }
+    if (warmTable != null && allWarm()) {
+      warmTable = null; // every key's owner has been READY: the pure mapping from now on
+    }
     Slot[] readySlots = ready.toArray(new Slot[0]);
     helper.updateBalancingState(state, picker(readySlots, none));
   }
 
+  private boolean allWarm() {
+    for (Slot s : slots.values()) {
+      if (!s.warm) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private SubchannelPicker picker(Slot[] ready, PickResult none) {
     if (keyed != null) {
-      return DiscoveryPicker.keyed(keyed, config.header(), ready, none);
+      return DiscoveryPicker.keyed(keyed, warmTable, config.header(), ready, none);
     }
     if (ready.length == 0) {
       return DiscoveryPicker.unkeyed(null, ready, none);
@@ -391,6 +456,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     }
     slots.clear();
     keyed = null;
+    warmTable = null;
   }
 
   /** How many subchannels are open (for tests). */

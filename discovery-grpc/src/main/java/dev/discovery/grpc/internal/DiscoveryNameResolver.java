@@ -1,6 +1,7 @@
 package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Discovery;
+import dev.discovery.api.DiscoveryObserver;
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
@@ -46,6 +47,10 @@ final class DiscoveryNameResolver extends NameResolver {
   /** The snapshot's {@link EndpointSet#attributes()}, for policies ({@code Candidates}). */
   static final Attributes.Key<Map<String, String>> SET_ATTRIBUTES =
       Attributes.Key.create("dev.discovery.grpc.setAttributes");
+
+  /** The discovery's {@link Discovery#observer()}, for the policies the load balancer runs. */
+  static final Attributes.Key<DiscoveryObserver> OBSERVER =
+      Attributes.Key.create("dev.discovery.grpc.observer");
 
   private final Target target;
   private final Discovery discovery;
@@ -132,7 +137,10 @@ final class DiscoveryNameResolver extends NameResolver {
           new EquivalentAddressGroup(
               e.address(), Attributes.newBuilder().set(DiscoveryGrpc.ENDPOINT, e).build()));
     }
-    Attributes.Builder attributes = Attributes.newBuilder().set(SET_ATTRIBUTES, set.attributes());
+    Attributes.Builder attributes =
+        Attributes.newBuilder()
+            .set(SET_ATTRIBUTES, set.attributes())
+            .set(OBSERVER, discovery.observer());
     if (groups.isEmpty()) {
       attributes.set(EMPTY_REASON, emptyReason(target, set));
     }

@@ -13,10 +13,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <ul>
  *   <li>Unkeyed policy: the policy's picker over the READY subchannels at the time it was built.
- *   <li>Keyed policy, call with the key header: the key's choice over every eligible endpoint . If
- *       its subchannel is not READY (read live), an IDLE one is asked to connect and the key's next
- *       deterministic choices are tried; if none of them is READY, a READY subchannel chosen from
- *       the key's hash.
+ *   <li>Keyed policy, call with the key header: the key's choice over every eligible endpoint. If
+ *       its subchannel is not READY (read live), an IDLE one is asked to connect and the key stays
+ *       where the previous table sent it, if that endpoint is still present and READY (a scale-up
+ *       moves a key once, when its new owner is READY, not first to a third endpoint); else the
+ *       key's next deterministic choices are tried; if none of them is READY, a READY subchannel
+ *       chosen from the key's hash.
  *   <li>Keyed policy, call without the header: a random READY subchannel.
  * </ul>
  *
@@ -25,6 +27,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class DiscoveryPicker extends SubchannelPicker {
   private final Picker<Slot> readyPicker; // unkeyed: over READY slots; null when none or keyed
   private final KeyedTable keyed; // keyed policies only
+  private final KeyedTable previous; // keyed: the last warm table, while new endpoints warm up
   private final Metadata.Key<String> header; // or null
   private final Slot[] ready;
   private final PickResult none;
@@ -32,11 +35,13 @@ final class DiscoveryPicker extends SubchannelPicker {
   private DiscoveryPicker(
       Picker<Slot> readyPicker,
       KeyedTable keyed,
+      KeyedTable previous,
       Metadata.Key<String> header,
       Slot[] ready,
       PickResult none) {
     this.readyPicker = readyPicker;
     this.keyed = keyed;
+    this.previous = previous;
     this.header = header;
     this.ready = ready;
     this.none = none;
@@ -44,13 +49,21 @@ final class DiscoveryPicker extends SubchannelPicker {
 
   /** For an unkeyed policy: {@code readyPicker} over {@code ready}, or {@code none} if empty. */
   static DiscoveryPicker unkeyed(Picker<Slot> readyPicker, Slot[] ready, PickResult none) {
-    return new DiscoveryPicker(ready.length == 0 ? null : readyPicker, null, null, ready, none);
+    return new DiscoveryPicker(
+        ready.length == 0 ? null : readyPicker, null, null, null, ready, none);
   }
 
-  /** For a keyed policy. */
+  /**
+   * For a keyed policy: {@code keyed} over every endpoint, and {@code previous} (or {@code null})
+   * the table whose choice a key keeps while its owner in {@code keyed} is not READY.
+   */
   static DiscoveryPicker keyed(
-      KeyedTable keyed, Metadata.Key<String> header, Slot[] ready, PickResult none) {
-    return new DiscoveryPicker(null, keyed, header, ready, none);
+      KeyedTable keyed,
+      KeyedTable previous,
+      Metadata.Key<String> header,
+      Slot[] ready,
+      PickResult none) {
+    return new DiscoveryPicker(null, keyed, previous, header, ready, none);
   }
 
   @Override
@@ -78,6 +91,13 @@ final class DiscoveryPicker extends SubchannelPicker {
       return first.result;
     }
     first.connectFromPicker();
+    KeyedTable before = previous;
+    if (before != null) {
+      Slot had = before.picker.pick(key);
+      if (had.isUsable()) {
+        return had.result;
+      }
+    }
     for (int attempt = 1; attempt < k.attempts; attempt++) {
       Slot s = k.picker.pick(key, attempt);
       if (s.isReady()) {
@@ -96,6 +116,7 @@ final class DiscoveryPicker extends SubchannelPicker {
   public String toString() {
     return "DiscoveryPicker["
         + (keyed == null ? "unkeyed" : "keyed over " + keyed.size())
+        + (previous == null ? "" : ", previously over " + previous.size())
         + ", ready="
         + ready.length
         + "]";

@@ -2,6 +2,7 @@ package dev.discovery.grpc.internal;
 
 import dev.discovery.api.Endpoint;
 import dev.discovery.grpc.DiscoveryGrpc;
+import dev.discovery.testkit.clock.FakeScheduler;
 import io.grpc.Attributes;
 import io.grpc.ChannelLogger;
 import io.grpc.ConnectivityState;
@@ -36,6 +37,9 @@ final class FakeHelper extends LoadBalancer.Helper {
             throw new AssertionError("uncaught in the synchronization context", e);
           });
   final List<FakeSubchannel> created = new CopyOnWriteArrayList<>();
+
+  /** The channel's scheduler, which policies get for their timers: the test advances it. */
+  final FakeScheduler scheduler = FakeScheduler.create();
 
   /** Pickers handed to the channel and subchannels shut down, in the order the balancer did so. */
   final List<String> calls = new CopyOnWriteArrayList<>();
@@ -75,6 +79,11 @@ final class FakeHelper extends LoadBalancer.Helper {
   @Override
   public SynchronizationContext getSynchronizationContext() {
     return syncContext;
+  }
+
+  @Override
+  public java.util.concurrent.ScheduledExecutorService getScheduledExecutorService() {
+    return scheduler;
   }
 
   @Override

@@ -2,9 +2,12 @@ package dev.discovery.testkit.internal;
 
 import dev.discovery.testkit.ClusterObject;
 import dev.discovery.testkit.ObjectMetadata;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,28 @@ public final class ApiDocuments {
   private ApiDocuments() {}
 
   /** {@code document} as compact JSON. */
+  /**
+   * Writes {@code bytes} bytes of JSON: {@code head} (which opens a string), then padding letters
+   * in 64 KiB chunks, then the quote and braces that close the string and every object {@code head}
+   * opened. Stops with an IOException when the client goes away.
+   */
+  public static void writePadded(OutputStream out, String head, long bytes) throws IOException {
+    byte[] start = head.getBytes(StandardCharsets.UTF_8);
+    long opened = head.chars().filter(ch -> ch == '{').count();
+    byte[] end = ("\"" + "}".repeat((int) opened)).getBytes(StandardCharsets.UTF_8);
+    out.write(start);
+    byte[] chunk = new byte[64 * 1024];
+    Arrays.fill(chunk, (byte) 'x');
+    long left = bytes - start.length - end.length;
+    while (left > 0) {
+      int n = (int) Math.min(chunk.length, left);
+      out.write(chunk, 0, n);
+      left -= n;
+    }
+    out.write(end);
+    out.flush();
+  }
+
   public static byte[] write(Map<String, Object> document) {
     return ApiJson.write(document).getBytes(StandardCharsets.UTF_8);
   }

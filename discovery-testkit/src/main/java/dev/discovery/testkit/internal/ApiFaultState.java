@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The faults a test has injected into a fake API server, read by its request handling. The public
@@ -28,6 +29,9 @@ public final class ApiFaultState {
   private final AtomicInteger internalErrors = new AtomicInteger();
   private volatile Duration delay = Duration.ZERO;
   private final AtomicBoolean malformedEvent = new AtomicBoolean();
+  private final AtomicInteger oversizedLists = new AtomicInteger();
+  private volatile long oversizedListBytes;
+  private final AtomicLong oversizedEvent = new AtomicLong();
   private final Object stallLock = new Object();
   private boolean stalled; // guarded by stallLock
 
@@ -91,6 +95,25 @@ public final class ApiFaultState {
     return malformedEvent.compareAndSet(true, false);
   }
 
+  public void oversizedLists(int times, long bytes) {
+    oversizedListBytes = bytes;
+    oversizedLists.set(times);
+  }
+
+  /** How long the body of this list is to be, if it is to be oversized, else 0. */
+  public long takeOversizedList() {
+    return takeOne(oversizedLists) ? oversizedListBytes : 0;
+  }
+
+  public void oversizedEvent(long bytes) {
+    oversizedEvent.set(bytes);
+  }
+
+  /** How long a line to write before the event about to be written (once), else 0. */
+  public long takeOversizedEvent() {
+    return oversizedEvent.getAndSet(0);
+  }
+
   public void stall(boolean stall) {
     synchronized (stallLock) {
       stalled = stall;
@@ -115,6 +138,8 @@ public final class ApiFaultState {
     internalErrors.set(0);
     delay = Duration.ZERO;
     malformedEvent.set(false);
+    oversizedLists.set(0);
+    oversizedEvent.set(0);
     stall(false);
   }
 }

@@ -344,6 +344,16 @@ public final class ApiHandler implements HttpHandler {
         return;
       }
     }
+    long oversized = c.faults().takeOversizedList();
+    if (oversized > 0) {
+      call.log(200);
+      call.ex.getResponseHeaders().set("Content-Type", "application/json");
+      call.ex.sendResponseHeaders(200, 0);
+      try (OutputStream out = call.ex.getResponseBody()) {
+        ApiDocuments.writePadded(out, "{\"kind\":\"List\",\"items\":[],\"padding\":\"", oversized);
+      }
+      return;
+    }
     call.respond(
         200, ApiDocuments.list(call.route.resource(), listing.resourceVersion(), listing.items()));
   }

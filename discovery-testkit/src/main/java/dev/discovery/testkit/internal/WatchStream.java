@@ -112,6 +112,13 @@ public final class WatchStream implements WatchCache.Sink {
         if (faults.takeMalformedEvent()) {
           out.write(MALFORMED);
         }
+        long oversized = faults.takeOversizedEvent();
+        if (oversized > 0) {
+          ApiDocuments.writePadded(
+              out, "{\"type\":\"MODIFIED\",\"object\":{\"padding\":\"", oversized);
+          out.write('\n');
+          out.flush();
+        }
         write(out, e.type().name(), ApiDocuments.object(e.object()));
         if (dropAfter.get() > 0 && dropAfter.decrementAndGet() == 0) {
           return;

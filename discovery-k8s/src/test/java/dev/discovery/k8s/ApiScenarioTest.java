@@ -8,14 +8,17 @@ import dev.discovery.api.EndpointSet;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceKind;
 import dev.discovery.api.ServiceWatch;
+import dev.discovery.api.WatchEvent;
 import dev.discovery.testkit.EndpointSlice;
 import dev.discovery.testkit.ExpiredStyle;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.Pod;
 import dev.discovery.testkit.Service;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,7 +59,7 @@ class ApiScenarioTest {
   }
 
   private EndpointSet awaitWebAsCluster(ServiceWatch w) {
-    return f.awaitSet(w, s -> plain(s).equals(expectedWeb()));
+    return f.awaitSet(w, s -> ApiFixture.plain(s).equals(expectedWeb()));
   }
 
   private static Set<Integer> ports(EndpointSet set) {
@@ -233,6 +236,30 @@ class ApiScenarioTest {
     assertThat(f.count("list", "endpointslices")).isEqualTo(1);
     assertThat(f.count("list", "services")).isEqualTo(1);
     assertThat(f.count("watch", "endpointslices")).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void refusedSliceWatch_aServiceChangeIsNoRecovery_andTheErrorStays() {
+    ServiceWatch w = watchOnePodWithItsWatchOpen();
+    List<WatchEvent> events = new CopyOnWriteArrayList<>();
+    w.subscribe(events::add);
+    f.api.faults().forbid("list", "endpointslices").forbid("watch", "endpointslices");
+    f.api.faults().dropWatches();
+    f.awaitError(w, e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED);
+
+    // The Service's own port changes (its endpoints do not), then its type (they do: the kind).
+    f.cluster.apply(
+        Service.clusterIp("shop", "web").selector("app", "web").port("http", 81, "http").build());
+    f.cluster.apply(
+        Service.headless("shop", "web").selector("app", "web").port("http", 81, "http").build());
+    f.awaitSet(w, s -> s.kind() == ServiceKind.HEADLESS);
+
+    ResolutionError error =
+        f.awaitError(w, e -> e.kind() == ResolutionError.Kind.PERMISSION_DENIED);
+    assertThat(error.message()).contains("endpointslices");
+    assertThat(events)
+        .as("the Service watch works, the EndpointSlice watch is still refused")
+        .noneMatch(e -> e instanceof WatchEvent.Recovered);
   }
 
   @Test

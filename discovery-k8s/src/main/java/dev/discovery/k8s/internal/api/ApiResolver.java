@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  *       the Nodes) are listed. A Service that does not exist is NOT_FOUND while the watch goes on;
  *       one deleted while watched is an empty snapshot.
  *   <li>A watch's failure is reported as an error; the watch keeps the last good list and retries.
+ *       While one of the Service's two watches fails, the other's snapshots are reported only when
+ *       they change the endpoints, each followed by the failing watch's error again: the source
+ *       does not look healthy (no Recovered, no error cleared for good) while half of it is down.
  *   <li>An ExternalName Service is handed to the {@code k8s+dns} source of the registry (the
  *       cluster DNS answers its CNAME), its snapshots' source saying so; when the Service changes
  *       type again, the API's assembly takes over.
@@ -52,6 +55,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   private List<NodeObject> nodes;
   private Map<String, String> client; // the client's zone and node; null until known
   private ServiceKind lastKind = ServiceKind.CLUSTER_IP;
+  private EndpointSet lastReported;
   private Resolver dns;
   private String dnsHostname;
 
@@ -166,7 +170,7 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
     }
     if (view.deleted()) {
       stopDns();
-      result(
+      assembled(
           new ResolutionResult.Resolved(
               EndpointSet.builder(lastKind, SOURCE)
                   .resolvedAt(context.clock().instant())
@@ -195,7 +199,23 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
           new ResolutionResult.Resolved(
               resolved.endpoints().withAttributes(client), SliceObject.newestChange(view.slices()));
     }
-    result(r);
+    assembled(r);
+  }
+
+  /**
+   * Reports what the view assembled to; while one of the view's watches fails, a snapshot only if
+   * it is a change, and then that watch's error again.
+   */
+  private void assembled(ResolutionResult r) {
+    ResolutionError failing = view.failing();
+    if (failing == null || !(r instanceof ResolutionResult.Resolved resolved)) {
+      result(r);
+      return;
+    }
+    if (resolved.endpoints().isChangeFrom(lastReported)) {
+      result(r);
+    }
+    report(failing);
   }
 
   private void handOver(Assembled.DnsHandOver handOver) {
@@ -260,6 +280,9 @@ final class ApiResolver implements Resolver, ApiHub.Sink {
   }
 
   private void result(ResolutionResult r) {
+    if (r instanceof ResolutionResult.Resolved resolved) {
+      lastReported = resolved.endpoints();
+    }
     if (!isClosed()) {
       listener.onResult(r);
     }

@@ -11,6 +11,9 @@ import java.util.SortedMap;
  * its EndpointSlices (label selector {@code kubernetes.io/service-name}), heard by every resolver
  * of that Service whatever its port or access mode. Nothing is handed on until both are listed
  * (slices without their Service are not yet "not found"). Lives in its {@link ApiHub}'s context.
+ *
+ * <p>Health is per watch: a view handed on while one watch fails carries that watch's error ({@link
+ * View#failing()}), so that a resolver never takes the other watch's snapshots for a recovery.
  */
 final class ServiceWatcher {
   /**
@@ -20,8 +23,11 @@ final class ServiceWatcher {
    * @param deleted the Service existed since the watch began and was deleted (an empty snapshot,
    *     not NOT_FOUND)
    * @param slices its EndpointSlices, in name order
+   * @param failing the error of a watch that failed since its last snapshot (its part of the view
+   *     may be stale), or null when both work
    */
-  record View(ServiceObject service, boolean deleted, List<SliceObject> slices) {}
+  record View(
+      ServiceObject service, boolean deleted, List<SliceObject> slices, ResolutionError failing) {}
 
   private final Set<ApiHub.Sink> sinks = new LinkedHashSet<>();
   private final ResourceWatch<ServiceObject> serviceWatch;
@@ -31,6 +37,8 @@ final class ServiceWatcher {
   private boolean existed;
   private ServiceObject service;
   private List<SliceObject> slices = List.of();
+  private ResolutionError serviceError;
+  private ResolutionError sliceError;
 
   ServiceWatcher(ApiHub hub, String namespace, String name) {
     this.serviceWatch =
@@ -40,10 +48,12 @@ final class ServiceWatcher {
             listener(
                 current -> {
                   serviceListed = true;
+                  serviceError = null;
                   // Only ours: a server or proxy may send others despite the field selector.
                   service = current.get(namespace + "/" + name);
                   existed |= service != null;
-                }));
+                },
+                error -> serviceError = error));
     this.sliceWatch =
         hub.watch(
             ResourceQuery.endpointSlices(namespace, name),
@@ -51,8 +61,10 @@ final class ServiceWatcher {
             listener(
                 current -> {
                   slicesListed = true;
+                  sliceError = null;
                   slices = List.copyOf(current.values());
-                }));
+                },
+                error -> sliceError = error));
   }
 
   /** The decoded object, or an exception with the one-line reason (the watch reports it). */
@@ -64,7 +76,8 @@ final class ServiceWatcher {
   }
 
   private <T> ResourceWatch.Listener<T> listener(
-      java.util.function.Consumer<SortedMap<String, T>> update) {
+      java.util.function.Consumer<SortedMap<String, T>> update,
+      java.util.function.Consumer<ResolutionError> failed) {
     return new ResourceWatch.Listener<>() {
       @Override
       public void onSnapshot(SortedMap<String, T> current, String resourceVersion) {
@@ -77,6 +90,7 @@ final class ServiceWatcher {
 
       @Override
       public void onError(ResolutionError error, boolean stillServingLastGood) {
+        failed.accept(error);
         sinks.forEach(s -> s.onError(error));
       }
 
@@ -88,7 +102,11 @@ final class ServiceWatcher {
   }
 
   private View view() {
-    return new View(service, service == null && existed, slices);
+    return new View(
+        service,
+        service == null && existed,
+        slices,
+        serviceError != null ? serviceError : sliceError);
   }
 
   void add(ApiHub.Sink sink) {

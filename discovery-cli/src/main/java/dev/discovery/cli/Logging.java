@@ -12,6 +12,10 @@ final class Logging {
   private Logging() {}
 
   static void configure(boolean verbose) {
+    // The commands print each watch's failures and recoveries themselves, on one line: the SDK's
+    // own
+    // lines about them (a watch's outage begun, recovered) would say it twice.
+    level("dev.discovery.api.internal.SharedResolver", "error", verbose);
     if (verbose) {
       System.setProperty(PREFIX + "defaultLogLevel", "debug");
       System.setProperty(PREFIX + "showDateTime", "true");

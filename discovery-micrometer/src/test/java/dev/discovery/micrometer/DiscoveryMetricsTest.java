@@ -131,9 +131,12 @@ class DiscoveryMetricsTest {
     cluster.scale(pod(), 2);
     step("scaled down to 2", () -> endpoints(target, "total") <= 2 && delay.count() > delaysBefore);
 
+    int open = api.openWatches();
     api.faults().dropWatches();
     step("watches dropped", () -> activity(target, "reconnect") >= 1);
 
+    // Only open streams hear the expiry: wait until every dropped watch has resumed.
+    await().atMost(WAIT).until(() -> api.openWatches() >= open);
     api.faults().expireOpenWatches();
     step("watch history expired", () -> activity(target, "relist") >= 1);
 

@@ -221,6 +221,15 @@ public final class FakeApiServer implements AutoCloseable {
     return requests;
   }
 
+  /**
+   * How many watch streams are open now. A client's request is logged once its stream is open, but
+   * a client that has listed may not have opened its watch yet: wait for this count before a fault
+   * that acts on open streams only, such as {@link ApiFaults#expireOpenWatches()}.
+   */
+  public int openWatches() {
+    return streams.size();
+  }
+
   /** The faults to inject. */
   public ApiFaults faults() {
     return faults;

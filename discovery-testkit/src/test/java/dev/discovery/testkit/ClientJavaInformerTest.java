@@ -135,6 +135,8 @@ class ClientJavaInformerTest {
 
   @Test
   void expiredHistory_asAnErrorEventInTheStream_makesTheInformerRelist_andCatchUp() {
+    // A synced informer has listed; its watch may still be on its way to the server.
+    await().atMost(BOUND).until(() -> server.openWatches() == 1);
     server.faults().expiredAs(ExpiredStyle.IN_STREAM);
     server.faults().expireOpenWatches();
     cluster.scale("shop", "web", 2);

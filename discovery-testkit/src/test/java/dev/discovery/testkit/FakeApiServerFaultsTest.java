@@ -41,6 +41,18 @@ class FakeApiServerFaultsTest {
   }
 
   @Test
+  void openWatches_countsTheStreamsOpenNow() {
+    assertThat(api.openWatches()).isZero();
+    try (ApiClient.Watch a = watchFromNow();
+        ApiClient.Watch b = watchFromNow()) {
+      await().atMost(WAIT).until(() -> api.openWatches() == 2);
+      api.faults().dropWatches();
+      await().atMost(WAIT).until(() -> a.ended && b.ended);
+      await().atMost(WAIT).until(() -> api.openWatches() == 0);
+    }
+  }
+
+  @Test
   void dropWatches_endsOpenStreamsNow() {
     try (ApiClient.Watch w = client.watch("/api/v1/namespaces/shop/pods?watch=true")) {
       await().atMost(WAIT).until(() -> w.events().size() == 1);

@@ -3,6 +3,7 @@ package dev.discovery.k8s;
 import dev.discovery.api.Target;
 import dev.discovery.k8s.internal.KubernetesTargetParser;
 import dev.discovery.k8s.internal.ServiceTargets;
+import dev.discovery.k8s.internal.api.ApiClient;
 import dev.discovery.k8s.internal.api.ApiConnection;
 import dev.discovery.k8s.internal.api.ApiSource;
 import dev.discovery.k8s.internal.api.ResourceWatch;
@@ -83,7 +84,8 @@ public final class ApiResolverProvider implements ResolverProvider {
                 connector,
                 b.accessMode,
                 new ResourceWatch.Options(b.backoff, b.idleTimeout, b.streamingList),
-                b.random));
+                b.random,
+                b.limits));
   }
 
   /** A builder starting from the defaults. */
@@ -130,6 +132,7 @@ public final class ApiResolverProvider implements ResolverProvider {
     private RandomGenerator random = new Random();
     private Duration idleTimeout = ResourceWatch.Options.defaults().idleBound();
     private boolean streamingList = true;
+    private ApiClient.Limits limits = ApiClient.Limits.defaults();
 
     private Builder() {}
 
@@ -267,6 +270,34 @@ public final class ApiResolverProvider implements ResolverProvider {
      */
     public Builder streamingList(boolean streamingList) {
       this.streamingList = streamingList;
+      return this;
+    }
+
+    /**
+     * The largest list the API server may answer, in bytes (default 64 MiB, 67,108,864); a larger
+     * one is refused as an INVALID_ANSWER naming this option, and the last good list stays. A list
+     * is read into memory whole, so this bounds the memory a list takes. A 10,000-endpoint Service
+     * (100 slices) lists as about 5 MB of JSON, well within the default: raise it only for a
+     * Service that many times larger.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public Builder maxResponseBytes(long bytes) {
+      this.limits = limits.withSizes(bytes, limits.maxEventBytes()); // validated there
+      return this;
+    }
+
+    /**
+     * The longest watch event line the API server may send, in bytes (default 16 MiB, 16,777,216);
+     * a longer one ends the watch as an INVALID_ANSWER naming this option, the last good list stays
+     * and the watch resumes. One event is one EndpointSlice (at most 1,000 endpoints, about 500
+     * kB), so the default covers a 10,000-endpoint Service many times over; at most one line is
+     * held in memory per watch.
+     *
+     * @throws IllegalArgumentException if {@code bytes} is not positive
+     */
+    public Builder maxEventBytes(int bytes) {
+      this.limits = limits.withSizes(limits.maxResponseBytes(), bytes); // validated there
       return this;
     }
 

@@ -190,9 +190,47 @@ class SecurityTest {
       assertThat(error.message())
           .startsWith("the Kubernetes API at " + f.api.url() + " answered list ")
           .endsWith(
-              " with more than 67108864 bytes (expected: at most maxResponseBytes; raise it for a"
-                  + " Service this large)");
+              " with more than 67108864 bytes (expected: at most 67108864; raise"
+                  + " ApiResolverProvider.Builder.maxResponseBytes for a Service this large)");
       f.awaitSet(w, s -> s.size() == 2);
     }
+  }
+
+  /**
+   * The limit is the builder's: a 1,000-pod Service's slices (a list of a few hundred kB) are
+   * refused under maxResponseBytes(100,000), with the option named, and admitted once it is raised.
+   */
+  @Test
+  void apiResponseSize_followsMaxResponseBytes() throws Exception {
+    try (ApiFixture f = new ApiFixture()) {
+      web(f.cluster, 1000);
+      f.start(f.provider().maxResponseBytes(100_000).build());
+      ServiceWatch w = f.watch("k8s+api:///web.shop:http");
+      ResolutionError error = f.awaitError(w, e -> e.message().contains("bytes (expected:"));
+      assertThat(error.kind()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
+      assertThat(error.message())
+          .startsWith("the Kubernetes API at " + f.api.url() + " answered list endpointslices")
+          .endsWith(
+              " with more than 100000 bytes (expected: at most 100000; raise"
+                  + " ApiResolverProvider.Builder.maxResponseBytes for a Service this large)");
+      assertThat(w.current()).as("nothing accepted").isEmpty();
+    }
+    try (ApiFixture f = new ApiFixture()) {
+      web(f.cluster, 1000);
+      f.start(f.provider().maxResponseBytes(2_000_000).build());
+      ServiceWatch w = f.watch("k8s+api:///web.shop:http");
+      f.awaitSet(w, s -> s.size() == 1000);
+      assertThat(w.lastError()).as("no list refused").isEmpty();
+    }
+  }
+
+  @Test
+  void sizeLimits_mustBePositive() {
+    assertThatThrownBy(() -> ApiResolverProvider.builder().maxResponseBytes(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxResponseBytes: 0 (expected: > 0)");
+    assertThatThrownBy(() -> ApiResolverProvider.builder().maxEventBytes(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxEventBytes: -1 (expected: > 0)");
   }
 }

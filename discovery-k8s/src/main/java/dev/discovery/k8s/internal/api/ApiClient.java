@@ -69,6 +69,23 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
       return new Limits(64L << 20, 16 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30));
     }
 
+    /** These limits with other sizes. */
+    public Limits withSizes(long maxResponseBytes, int maxEventBytes) {
+      return new Limits(maxResponseBytes, maxEventBytes, connectTimeout, requestTimeout);
+    }
+
+    /**
+     * The end of a message refusing what passed {@code limit}: what was expected and the builder
+     * option that raises it.
+     */
+    static String raise(long limit, String option) {
+      return "(expected: at most "
+          + limit
+          + "; raise ApiResolverProvider.Builder."
+          + option
+          + " for a Service this large)";
+    }
+
     public Limits {
       if (maxResponseBytes < 1) {
         throw new IllegalArgumentException(
@@ -226,7 +243,8 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
                 + request.describe()
                 + " with more than "
                 + limits.maxResponseBytes()
-                + " bytes (expected: at most maxResponseBytes; raise it for a Service this large)"));
+                + " bytes "
+                + Limits.raise(limits.maxResponseBytes(), "maxResponseBytes")));
   }
 
   private Map<String, Object> decode(ApiRequest request, byte[] body) {
@@ -322,7 +340,7 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
                   handler.onEvent(event);
                 }
               },
-              reason ->
+              (reason, expected) ->
                   ApiFailure.of(
                       ResolutionError.invalidAnswer(
                           "the Kubernetes API at "
@@ -330,7 +348,9 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
                               + " sent "
                               + reason
                               + " on "
-                              + request.describe())),
+                              + request.describe()
+                              + " "
+                              + expected)),
               failure -> end(Optional.of(failure)));
       lines = reader;
       if (!over.get()) {

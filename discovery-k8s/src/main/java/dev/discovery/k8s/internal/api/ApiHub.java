@@ -73,8 +73,7 @@ final class ApiHub {
   ApiHub(ApiConnection connection, ResolverContext first, ApiSource.Settings settings) {
     this.key = first.scheduler();
     this.connection = connection;
-    this.client =
-        new ApiClient(new ConnectionAccess(connection, first.clock()), ApiClient.Limits.defaults());
+    this.client = new ApiClient(new ConnectionAccess(connection, first.clock()), settings.limits());
     this.transport = new RenewingTransport(client, connection.credentials());
     this.context = new SerialContext(first.blockingExecutor());
     this.runtime =

@@ -36,17 +36,20 @@ public final class ApiSource {
    * @param accessMode the access mode of targets that name none
    * @param watch how the watches list, watch, back off and detect stalls
    * @param random jitter of watch timeouts and backoff
+   * @param limits sizes and times of the HTTP client's requests
    */
   public record Settings(
       Connector connector,
       AccessMode accessMode,
       ResourceWatch.Options watch,
-      RandomGenerator random) {
+      RandomGenerator random,
+      ApiClient.Limits limits) {
     public Settings {
       Objects.requireNonNull(connector, "connector");
       Objects.requireNonNull(accessMode, "accessMode");
       Objects.requireNonNull(watch, "watch");
       Objects.requireNonNull(random, "random");
+      Objects.requireNonNull(limits, "limits");
     }
   }
 

@@ -10,19 +10,21 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * A watch body: newline-delimited JSON objects, however the chunks split them, each decoded and
  * handed on as it completes. A line longer than the limit or not a JSON object ends the stream (the
- * subscription cancelled) with the failure {@code malformed} makes of a short reason; at most one
- * line is held in memory, and one chunk is requested at a time.
+ * subscription cancelled) with the failure {@code malformed} makes of a short reason and what was
+ * expected; at most one line is held in memory, and one chunk is requested at a time.
  */
 final class EventLines implements BodySubscriber<Void> {
+  private static final String NOT_JSON = "(expected: one JSON object per line)";
+
   private final int maxLineBytes;
   private final Consumer<Map<String, Object>> events;
-  private final Function<String, ApiFailure> malformed;
+  private final BiFunction<String, String, ApiFailure> malformed;
   private final Consumer<ApiFailure> failed;
   private final CompletableFuture<Void> result = new CompletableFuture<>();
   private byte[] line = new byte[256];
@@ -32,14 +34,15 @@ final class EventLines implements BodySubscriber<Void> {
 
   /**
    * @param events hears each decoded line
-   * @param malformed makes the failure for a bad line from a short reason
+   * @param malformed makes the failure for a bad line from a short reason and what was expected
+   *     (the line's limit, or a JSON object)
    * @param failed hears that failure (the body then completes normally: the failure is reported
    *     once, here)
    */
   EventLines(
       int maxLineBytes,
       Consumer<Map<String, Object>> events,
-      Function<String, ApiFailure> malformed,
+      BiFunction<String, String, ApiFailure> malformed,
       Consumer<ApiFailure> failed) {
     this.maxLineBytes = maxLineBytes;
     this.events = events;
@@ -90,7 +93,9 @@ final class EventLines implements BodySubscriber<Void> {
         if (b == '\n') {
           emit();
         } else if (length == maxLineBytes) {
-          fail("a watch event longer than " + maxLineBytes + " bytes");
+          fail(
+              "a watch event longer than " + maxLineBytes + " bytes",
+              ApiClient.Limits.raise(maxLineBytes, "maxEventBytes"));
           return;
         } else {
           if (length == line.length) {
@@ -122,11 +127,13 @@ final class EventLines implements BodySubscriber<Void> {
     try {
       event = JSON.std.mapFrom(text);
     } catch (IOException | RuntimeException e) {
-      fail("a watch event that is not a JSON object (" + ApiErrors.oneLine(firstLine(e)) + ")");
+      fail(
+          "a watch event that is not a JSON object (" + ApiErrors.oneLine(firstLine(e)) + ")",
+          NOT_JSON);
       return;
     }
     if (event == null) {
-      fail("a watch event that is not a JSON object (null)");
+      fail("a watch event that is not a JSON object (null)", NOT_JSON);
       return;
     }
     events.accept(event);
@@ -145,10 +152,10 @@ final class EventLines implements BodySubscriber<Void> {
     return true;
   }
 
-  private void fail(String reason) {
+  private void fail(String reason, String expected) {
     stopped = true;
     subscription.cancel();
-    failed.accept(malformed.apply(reason));
+    failed.accept(malformed.apply(reason, expected));
     result.complete(null);
   }
 

@@ -125,8 +125,8 @@ class ApiClientTest {
             "the Kubernetes API at "
                 + server()
                 + " answered list endpointslices.discovery.k8s.io in namespace shop with more than"
-                + " 1000 bytes (expected: at most maxResponseBytes; raise it for a Service this"
-                + " large)");
+                + " 1000 bytes (expected: at most 1000; raise"
+                + " ApiResolverProvider.Builder.maxResponseBytes for a Service this large)");
   }
 
   @Test
@@ -384,7 +384,8 @@ class ApiClientTest {
             "the Kubernetes API at "
                 + server()
                 + " sent a watch event longer than 100 bytes on watch"
-                + " endpointslices.discovery.k8s.io in namespace shop");
+                + " endpointslices.discovery.k8s.io in namespace shop (expected: at most 100; raise"
+                + " ApiResolverProvider.Builder.maxEventBytes for a Service this large)");
   }
 
   @Test
@@ -399,7 +400,9 @@ class ApiClientTest {
     assertThat(events.end.orElseThrow().error().message())
         .startsWith(
             "the Kubernetes API at " + server() + " sent a watch event that is not a JSON object (")
-        .endsWith(") on watch endpointslices.discovery.k8s.io in namespace shop")
+        .endsWith(
+            ") on watch endpointslices.discovery.k8s.io in namespace shop (expected: one JSON"
+                + " object per line)")
         .doesNotContain("\n");
   }
 

@@ -346,6 +346,62 @@ class ApiFaultSuiteTest {
     record("invalid JSON line in the stream", "20", 20, longest);
   }
 
+  /**
+   * A 100 MB event line: refused at the client's limit (16 MiB a line) with an error naming the
+   * limit and the option, the last good list served until the change arrives, then the watch
+   * resumed, not listed again (the 100 MB list is in SecurityTest).
+   */
+  @Test
+  void hundredMegabyteEventLine_isRefusedAtTheLimit_andTheWatchResumes() {
+    web(2);
+    f.start(f.provider().backoff(VISIBLE).build());
+    ServiceWatch w = watch();
+    EndpointSet good = w.current().orElseThrow();
+    awaitSliceWatches(1);
+    int before = events.size();
+    long start = System.nanoTime();
+    f.api.faults().oversizedEvent(100_000_000);
+    mutate(() -> f.cluster.scale(WEB, 3));
+    await()
+        .atMost(ApiFixture.WAIT)
+        .until(() -> !errors().isEmpty() || w.current().filter(s -> s.size() == 3).isPresent());
+    assertThat(errors()).as("errors told before the change arrived").hasSize(1);
+    ResolutionError line = errors().get(0);
+    assertThat(line.kind()).as(line.message()).isEqualTo(ResolutionError.Kind.INVALID_ANSWER);
+    assertThat(line.message())
+        .startsWith(
+            "the Kubernetes API at "
+                + f.api.url()
+                + " sent a watch event longer than 16777216 bytes on watch endpointslices")
+        .endsWith(
+            " (expected: at most 16777216; raise ApiResolverProvider.Builder.maxEventBytes for a"
+                + " Service this large)");
+    awaitAsCluster(w);
+    long recovery = System.nanoTime() - start;
+
+    List<WatchEvent> after = events.subList(before, events.size());
+    assertThat(after.get(0))
+        .as("the first event after the line")
+        .isInstanceOfSatisfying(
+            WatchEvent.Failed.class, e -> assertThat(e.lastGood()).isSameAs(good));
+    Set<Endpoint> lastGood = ApiFixture.plain(good);
+    Set<Endpoint> changed = f.podsAsEndpoints("web", 8080);
+    assertThat(after.subList(1, after.size()))
+        .as("after the error: the last good list (recovered), then the cluster's new state")
+        .allSatisfy(
+            e -> {
+              EndpointSet current =
+                  e instanceof WatchEvent.Changed c
+                      ? c.current()
+                      : ((WatchEvent.Recovered) e).current();
+              assertThat(ApiFixture.plain(current)).isIn(lastGood, changed);
+            });
+    assertThat(f.count("list", "endpointslices")).as("resumed, not listed").isEqualTo(1);
+    assertThat(resumedSliceWatches()).as("resumed slice watches").isGreaterThanOrEqualTo(1);
+    assertNoPhantom();
+    record("100 MB event line", "1", 1, recovery);
+  }
+
   /** The token rotated 10 times with no grace: 401, the token file read again, resumed. */
   @Test
   void tokenRotation_10Times() throws Exception {

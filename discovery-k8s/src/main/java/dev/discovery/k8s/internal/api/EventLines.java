@@ -154,9 +154,16 @@ final class EventLines implements BodySubscriber<Void> {
 
   private void fail(String reason, String expected) {
     stopped = true;
-    subscription.cancel();
+    // The failure first: cancelling lets the HTTP client end the exchange at once (as a lost
+    // connection), and whichever end the watch hears first is the one it reports.
     failed.accept(malformed.apply(reason, expected));
+    subscription.cancel();
     result.complete(null);
+  }
+
+  /** The bytes held for the current line (for tests: never more than the limit). */
+  int bufferBytes() {
+    return line.length;
   }
 
   @Override

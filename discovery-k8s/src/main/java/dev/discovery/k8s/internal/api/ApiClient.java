@@ -330,6 +330,11 @@ public final class ApiClient implements ApiTransport, AutoCloseable {
       EventLines reader =
           new EventLines(
               limits.maxEventBytes(),
+              () -> {
+                if (!over.get()) {
+                  handler.onData();
+                }
+              },
               event -> {
                 if ("ERROR".equals(event.get("type"))) {
                   // The error first: stopping completes the body, and with it the exchange, which

@@ -35,6 +35,12 @@ public interface ApiTransport {
     void onEvent(Map<String, Object> event);
 
     /**
+     * Bytes of the stream arrived, perhaps only part of a line: the stream is alive. Called once
+     * per chunk read, before that chunk's events; keep it cheap.
+     */
+    default void onData() {}
+
+    /**
      * The stream is over: empty when the server ended it cleanly (its {@code timeoutSeconds}), else
      * why (an HTTP status, a dropped connection, a malformed or oversized line).
      */

@@ -23,6 +23,7 @@ final class EventLines implements BodySubscriber<Void> {
   private static final String NOT_JSON = "(expected: one JSON object per line)";
 
   private final int maxLineBytes;
+  private final Runnable data;
   private final Consumer<Map<String, Object>> events;
   private final BiFunction<String, String, ApiFailure> malformed;
   private final Consumer<ApiFailure> failed;
@@ -33,6 +34,7 @@ final class EventLines implements BodySubscriber<Void> {
   private volatile boolean stopped;
 
   /**
+   * @param data hears that a chunk arrived, before its lines (a long line is progress too)
    * @param events hears each decoded line
    * @param malformed makes the failure for a bad line from a short reason and what was expected
    *     (the line's limit, or a JSON object)
@@ -41,10 +43,12 @@ final class EventLines implements BodySubscriber<Void> {
    */
   EventLines(
       int maxLineBytes,
+      Runnable data,
       Consumer<Map<String, Object>> events,
       BiFunction<String, String, ApiFailure> malformed,
       Consumer<ApiFailure> failed) {
     this.maxLineBytes = maxLineBytes;
+    this.data = data;
     this.events = events;
     this.malformed = malformed;
     this.failed = failed;
@@ -84,6 +88,9 @@ final class EventLines implements BodySubscriber<Void> {
 
   @Override
   public void onNext(List<ByteBuffer> buffers) {
+    if (!stopped) {
+      data.run();
+    }
     for (ByteBuffer buffer : buffers) {
       while (buffer.hasRemaining()) {
         if (stopped) {

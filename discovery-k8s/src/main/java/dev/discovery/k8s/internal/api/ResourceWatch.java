@@ -19,6 +19,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -338,6 +339,8 @@ public final class ResourceWatch<T> implements AutoCloseable {
     openedAt = runtime.clock().instant();
     lastActivity = openedAt;
     scheduleStallCheck(a, options.idleBound());
+    // Set on the transport's thread when bytes arrive, cleared in the context as they are noted.
+    AtomicBoolean dataPending = new AtomicBoolean();
     stream =
         transport.watch(
             request,
@@ -350,6 +353,19 @@ public final class ResourceWatch<T> implements AutoCloseable {
               @Override
               public void onEvent(Map<String, Object> event) {
                 inContext(a, () -> ResourceWatch.this.onEvent(request, event));
+              }
+
+              @Override
+              public void onData() {
+                // Chunks of one long line come by the thousand: one hop at a time is enough.
+                if (!dataPending.getAndSet(true)) {
+                  inContext(
+                      a,
+                      () -> {
+                        dataPending.set(false);
+                        lastActivity = runtime.clock().instant();
+                      });
+                }
               }
 
               @Override

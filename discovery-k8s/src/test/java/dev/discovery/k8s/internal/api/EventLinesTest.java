@@ -17,6 +17,7 @@ class EventLinesTest {
   private final List<Map<String, Object>> events = new ArrayList<>();
   private final List<ApiFailure> failures = new ArrayList<>();
   private final Subscription subscription = new Subscription();
+  private int chunks;
 
   /** Counts requests; remembers whether the failure had been reported when it was cancelled. */
   private final class Subscription implements Flow.Subscription {
@@ -40,6 +41,7 @@ class EventLinesTest {
     EventLines l =
         new EventLines(
             maxLineBytes,
+            () -> chunks++,
             events::add,
             (reason, expected) ->
                 ApiFailure.of(ResolutionError.invalidAnswer(reason + " " + expected)),
@@ -59,6 +61,7 @@ class EventLinesTest {
     l.onNext(chunk("ED\"}\n{\"type\":"));
     l.onNext(chunk("\"MODIFIED\"}\r\n"));
     assertThat(events).extracting(e -> e.get("type")).containsExactly("ADDED", "MODIFIED");
+    assertThat(chunks).as("each chunk told as data").isEqualTo(3);
     assertThat(failures).isEmpty();
     assertThat(subscription.requested).isEqualTo(4);
   }

@@ -255,6 +255,24 @@ class ResourceWatchTest {
     assertThat(transport.lists()).isEqualTo(1);
   }
 
+  /**
+   * Bytes arriving without a whole line (a long event read over many chunks) are activity: the
+   * stream is slow, not stalled, and the line's own end (its limit, say) is what gets reported.
+   */
+  @Test
+  void bytesOfALongLine_keepTheStreamFromCountingAsStalled() {
+    Watch w = listed();
+    for (int i = 0; i < 10; i++) {
+      scheduler.advance(Duration.ofSeconds(60));
+      w.handler.onData();
+    }
+    assertThat(w.cancelled).as("600 s of bytes and no line").isFalse();
+    assertThat(listener.errors).isEmpty();
+
+    scheduler.advance(Duration.ofSeconds(90));
+    assertThat(w.cancelled).as("then 90 s of nothing").isTrue();
+  }
+
   @Test
   void tooManyRequests_waitsAtLeastRetryAfter() {
     Watch w = listed();

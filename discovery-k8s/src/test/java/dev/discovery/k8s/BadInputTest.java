@@ -264,6 +264,15 @@ class BadInputTest {
             "server (set on the builder): ftp://127.0.0.1:6443 (expected: https://<host>[:<port>], e.g. https://127.0.0.1:6443)"),
         c(
             "ApiResolverProvider.builder()",
+            "server(http://127.0.0.1:8001).token(\"t\")",
+            () ->
+                ApiResolverProvider.builder()
+                    .server(URI.create("http://127.0.0.1:8001"))
+                    .token("t")
+                    .build(),
+            "server (set on the builder): http://127.0.0.1:8001 is plain HTTP and a bearer token is configured: the token would travel unencrypted (expected: an https:// server, or no credentials, as for kubectl proxy)"),
+        c(
+            "ApiResolverProvider.builder()",
             "caPem(\"not a certificate\")",
             () ->
                 ApiResolverProvider.builder()

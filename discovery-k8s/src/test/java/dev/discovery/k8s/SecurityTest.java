@@ -2,10 +2,14 @@ package dev.discovery.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.discovery.api.Discovery;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.api.Environment;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
+import dev.discovery.spi.ResolverRegistry;
 import dev.discovery.testkit.FakeApiServer;
 import dev.discovery.testkit.FakeCluster;
 import dev.discovery.testkit.Pod;
@@ -18,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -232,5 +237,95 @@ class SecurityTest {
     assertThatThrownBy(() -> ApiResolverProvider.builder().maxEventBytes(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxEventBytes: -1 (expected: > 0)");
+  }
+
+  /** Only {@code KUBECONFIG=<api's kubeconfig>}, and that file. */
+  private static Environment kubeconfigOf(FakeApiServer api) throws Exception {
+    Path kubeconfig = api.kubeconfig();
+    return Environment.of(
+        Map.of("KUBECONFIG", kubeconfig.toString()),
+        Map.of(kubeconfig, Files.readString(kubeconfig)));
+  }
+
+  private static final String PLAIN_HTTP_REFUSED =
+      " is plain HTTP and a bearer token is configured: the token would travel unencrypted"
+          + " (expected: an https:// server, or no credentials, as for kubectl proxy)";
+
+  /**
+   * A plain-HTTP API server on loopback with a token in the kubeconfig: the watch gets a
+   * MISCONFIGURED error and the server never sees the token (no request at all).
+   */
+  @Test
+  void plainHttpServer_withATokenInTheKubeconfig_isRefused_andTheTokenIsNeverSent()
+      throws Exception {
+    FakeCluster cluster = FakeCluster.create();
+    web(cluster, 2);
+    try (FakeApiServer api = FakeApiServer.builder(cluster).plainHttp().token(TOKEN).start();
+        Discovery discovery = Discovery.builder().environment(kubeconfigOf(api)).build()) {
+      ServiceWatch w = discovery.watch("k8s+api:///web.shop:http");
+      await()
+          .atMost(ApiFixture.WAIT)
+          .until(() -> w.lastError().isPresent() || w.current().isPresent());
+      assertThat(api.requests().matching(r -> TOKEN.equals(r.token())))
+          .as("requests that carried the token over plain HTTP")
+          .isEmpty();
+      ResolutionError error = w.lastError().orElseThrow();
+      assertThat(error.kind()).isEqualTo(ResolutionError.Kind.MISCONFIGURED);
+      assertThat(error.message())
+          .startsWith("server (kubeconfig " + api.kubeconfig() + ", cluster ")
+          .endsWith("): " + api.url() + PLAIN_HTTP_REFUSED)
+          .doesNotContain(TOKEN);
+      assertThat(w.current()).isEmpty();
+    }
+  }
+
+  /**
+   * From the builder, a plain-HTTP server with a token, a token file or a client certificate is
+   * refused in build(); without credentials (kubectl proxy) it is accepted, and its requests go out
+   * anonymous (the fake server, which wants a token, answers 401).
+   */
+  @Test
+  void plainHttpServer_fromTheBuilder_refusesCredentials_andAcceptsNone() throws Exception {
+    FakeCluster cluster = FakeCluster.create();
+    web(cluster, 2);
+    try (FakeApiServer api = FakeApiServer.builder(cluster).plainHttp().token(TOKEN).start()) {
+      assertThatThrownBy(() -> ApiResolverProvider.builder().server(api.url()).token(TOKEN).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("server (set on the builder): " + api.url() + PLAIN_HTTP_REFUSED);
+      Path tokenFile = Files.writeString(dir.resolve("token"), TOKEN);
+      assertThatThrownBy(
+              () -> ApiResolverProvider.builder().server(api.url()).tokenFile(tokenFile).build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("server (set on the builder): " + api.url() + PLAIN_HTTP_REFUSED);
+      assertThatThrownBy(
+              () ->
+                  ApiResolverProvider.builder()
+                      .server(api.url())
+                      .clientCertificate(dir.resolve("c.crt"), dir.resolve("c.key"))
+                      .build())
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "server (set on the builder): "
+                  + api.url()
+                  + " is plain HTTP and a client certificate is configured: plain HTTP cannot"
+                  + " present it (expected: an https:// server, or no credentials, as for kubectl"
+                  + " proxy)");
+
+      try (Discovery discovery =
+          Discovery.builder()
+              .registry(
+                  ResolverRegistry.defaultRegistry()
+                      .with(ApiResolverProvider.builder().server(api.url()).build()))
+              .build()) {
+        ServiceWatch w = discovery.watch("k8s+api:///web.shop:http");
+        ResolutionError error =
+            await().atMost(ApiFixture.WAIT).until(() -> w.lastError().orElse(null), e -> e != null);
+        assertThat(error.kind()).isNotEqualTo(ResolutionError.Kind.MISCONFIGURED);
+        assertThat(api.requests().all())
+            .as("anonymous requests over plain HTTP")
+            .isNotEmpty()
+            .allSatisfy(r -> assertThat(r.token()).isNull());
+      }
+    }
   }
 }

@@ -3,10 +3,8 @@ package dev.discovery.k8s.internal.api;
 import dev.discovery.api.Environment;
 import dev.discovery.k8s.internal.ClusterDefaults;
 import java.io.File;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -332,6 +330,17 @@ public final class ApiConnection {
     private ApiConnection connect(Settings s) throws ApiConfigException {
       URI uri = serverUri(s);
       boolean https = uri.getScheme().equals("https");
+      if (!https && s.hasCredential()) {
+        // Loopback included: kubectl proxy needs no credentials, and a port on 127.0.0.1 may be
+        // a tunnel or any local process.
+        throw new ApiConfigException(
+            s.serverSource()
+                + ": "
+                + uri
+                + " is plain HTTP and "
+                + plainHttpCredential(s)
+                + " (expected: an https:// server, or no credentials, as for kubectl proxy)");
+      }
       if (s.insecure() && !allowInsecure) {
         throw new ApiConfigException(
             s.insecureSource()
@@ -356,15 +365,6 @@ public final class ApiConnection {
         sources.add(new ExecPlugin(s.exec(), clock));
       }
       Credentials credentials = new Credentials(sources);
-      if (!https && !sources.isEmpty() && !loopback(uri.getHost())) {
-        throw new ApiConfigException(
-            s.serverSource()
-                + ": "
-                + uri
-                + " would carry "
-                + credentials.kind()
-                + " unencrypted (expected: an https server; plain http only on loopback, as with kubectl proxy)");
-      }
       boolean insecure = https && s.insecure();
       String trustSource =
           insecure
@@ -414,19 +414,15 @@ public final class ApiConnection {
       return URI.create(uri.getScheme() + "://" + uri.getRawAuthority() + path);
     }
 
-    private static boolean loopback(String host) {
-      String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-      if (h.equalsIgnoreCase("localhost")) {
-        return true;
+    /** What the credential {@code s} configures would come to over plain HTTP. */
+    private static String plainHttpCredential(Settings s) {
+      if (s.token() != null || s.tokenFile() != null) {
+        return "a bearer token is configured: the token would travel unencrypted";
       }
-      if (!h.matches("[0-9.]+") && !h.contains(":")) {
-        return false; // a name: never looked up here
+      if (s.exec() != null) {
+        return "a credential plugin (exec) is configured: its token would travel unencrypted";
       }
-      try {
-        return InetAddress.getByName(h).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
+      return "a client certificate is configured: plain HTTP cannot present it";
     }
   }
 }

@@ -413,7 +413,7 @@ class KubeconfigTest {
                 context("c", "k", "u", null),
                 "server ("
                     + where
-                    + ", cluster \"k\"): http://10.1.2.3:8080 would carry token unencrypted (expected: an https server; plain http only on loopback, as with kubectl proxy)"));
+                    + ", cluster \"k\"): http://10.1.2.3:8080 is plain HTTP and a bearer token is configured: the token would travel unencrypted (expected: an https:// server, or no credentials, as for kubectl proxy)"));
     for (Case c : cases) {
       Path config = write("config", kubeconfig("c", c.clusters(), c.users(), c.contexts()));
       assertThatThrownBy(() -> builder(config).load())

@@ -1,6 +1,7 @@
 package dev.discovery.api;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 
@@ -56,6 +57,19 @@ public interface ServiceWatch extends AutoCloseable {
    * every change. Closed with the watch.
    */
   Balancer balancer(Policy factory);
+
+  /**
+   * A counter of picks among {@code candidates} (endpoint instances of this watch's snapshots), for
+   * a balancer built outside this watch that wants its picks counted with the watch's: in {@link
+   * Discovery#status()} and the {@code discovery.picks} metric. {@link PickCounter#NONE} unless the
+   * discovery counts picks ({@link Discovery.Builder#countPicks(boolean)}). Make a new one when the
+   * candidates change; counting is lock-free and allocation-free.
+   *
+   * @since 0.2
+   */
+  default PickCounter pickCounter(List<Endpoint> candidates) {
+    return PickCounter.NONE;
+  }
 
   /** Asks the resolver to resolve again soon (rate-limited by the resolver). */
   void refresh();

@@ -293,6 +293,41 @@ class ObservabilityTest {
   }
 
   @Test
+  void pickCounter_countsAnOutsideBalancersPicks_withTheWatchsOwn() {
+    discovery.close();
+    discovery = discovery(true);
+    ServiceWatch web = discovery.watch(TARGET);
+    Balancer random = web.balancer(Policies.random());
+    ScriptedProvider.Scripted r = scripted.only();
+    r.publish(ready("10.0.0.1", 80), ready("10.0.0.2", 80));
+    List<Endpoint> candidates = web.current().orElseThrow().endpoints();
+
+    // As a gRPC load balancer does: a counter per candidate list, picks counted by instance.
+    PickCounter outside = web.pickCounter(candidates);
+    for (int i = 0; i < 30; i++) {
+      outside.count(candidates.get(i % 2));
+    }
+    Endpoint picked = random.pick();
+    outside.count(endpoint("10.9.9.9", true, true, false)); // not a candidate instance
+
+    DiscoveryStatus.Watch w = discovery.status().watch(TARGET).orElseThrow();
+    Map<String, Long> expected = new TreeMap<>(Map.of("10.0.0.1:80", 15L, "10.0.0.2:80", 15L));
+    expected.merge(picked.hostPort(), 1L, Long::sum);
+    assertThat(w.picks()).isEqualTo(expected);
+    assertThat(w.otherPicks()).isEqualTo(1);
+  }
+
+  @Test
+  void pickCounter_countsNothing_whenTheDiscoveryCountsNoPicks() {
+    ServiceWatch web = discovery.watch(TARGET);
+    scripted.only().publish(ready("10.0.0.1", 80));
+    PickCounter counter = web.pickCounter(web.current().orElseThrow().endpoints());
+    assertThat(counter).isSameAs(PickCounter.NONE);
+    counter.count(web.current().orElseThrow().endpoints().get(0));
+    assertThat(discovery.status().watch(TARGET).orElseThrow().picks()).isEmpty();
+  }
+
+  @Test
   void picksAreNotCounted_byDefault() {
     ServiceWatch web = discovery.watch(TARGET);
     Balancer random = web.balancer(Policies.random());

@@ -161,7 +161,11 @@ public final class DnsResolverProvider implements ResolverProvider {
       Objects.requireNonNull(server, "server");
       if (server.isUnresolved()) {
         throw new IllegalArgumentException(
-            "server: " + server + " (expected: an IP address and port, not a host name)");
+            "server: "
+                + server.getHostString()
+                + ":"
+                + server.getPort()
+                + " (expected: an IP address and port, not a host name)");
       }
       this.server = server;
       return this;

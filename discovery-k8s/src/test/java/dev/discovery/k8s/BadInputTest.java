@@ -242,7 +242,7 @@ class BadInputTest {
             () ->
                 DnsResolverProvider.builder()
                     .server(InetSocketAddress.createUnresolved("dns.example", 53)),
-            "server: dns.example/<unresolved>:53 (expected: an IP address and port, not a host name)"),
+            "server: dns.example:53 (expected: an IP address and port, not a host name)"),
         c(
             "ApiResolverProvider.builder()",
             "idleTimeout(Duration.ZERO)",

@@ -87,9 +87,12 @@ import javax.net.ssl.SSLParameters;
  *
  * <h2>Threads</h2>
  *
- * Each request runs on a thread of its own (watches hold theirs while open); the server follows the
- * cluster through {@link FakeCluster#subscribe}. {@link #close()} ends open watches and frees the
- * port. Thread-safe.
+ * Each request runs on a thread of its own from an unbounded pool (watches hold theirs while open,
+ * so 2,000 open watch streams are 2,000 server threads, plus the JDK server's dispatcher and
+ * timer); idle threads end after a minute. Connections wait to be accepted in a queue of {@link
+ * Builder#backlog} (default {@value #DEFAULT_BACKLOG}), so a client opening a thousand watches at
+ * once is not made to retry. The server follows the cluster through {@link FakeCluster#subscribe}.
+ * {@link #close()} ends open watches and frees the port. Thread-safe.
  *
  * @since 0.1
  */
@@ -99,6 +102,12 @@ public final class FakeApiServer implements AutoCloseable {
 
   /** The default number of changes the watch history holds. */
   public static final int DEFAULT_HISTORY_WINDOW = 1000;
+
+  /**
+   * The default length of the queue of connections waiting to be accepted: 1024, not the JDK
+   * server's 50, which thousands of watch streams opened at once overflow.
+   */
+  public static final int DEFAULT_BACKLOG = 1024;
 
   /** The user a bearer token authenticates as. */
   public static final String TOKEN_USER = ApiAuthenticator.TOKEN_USER;
@@ -133,9 +142,9 @@ public final class FakeApiServer implements AutoCloseable {
     try {
       InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
       if (tls == null) {
-        server = HttpServer.create(address, 0);
+        server = HttpServer.create(address, b.backlog);
       } else {
-        HttpsServer https = HttpsServer.create(address, 0);
+        HttpsServer https = HttpsServer.create(address, b.backlog);
         https.setHttpsConfigurator(
             new HttpsConfigurator(tls.serverContext()) {
               @Override
@@ -292,6 +301,7 @@ public final class FakeApiServer implements AutoCloseable {
     private boolean plainHttp;
     private Duration bookmarkInterval = DEFAULT_BOOKMARK_INTERVAL;
     private int historyWindow = DEFAULT_HISTORY_WINDOW;
+    private int backlog = DEFAULT_BACKLOG;
     private String token;
     private Clock clock = Clock.systemUTC();
 
@@ -321,6 +331,21 @@ public final class FakeApiServer implements AutoCloseable {
         throw new IllegalArgumentException("historyWindow: " + changes + " (expected: >= 1)");
       }
       this.historyWindow = changes;
+      return this;
+    }
+
+    /**
+     * How many connections may wait to be accepted (default {@value
+     * FakeApiServer#DEFAULT_BACKLOG}). A connection beyond them is not refused: its SYN goes
+     * unanswered and the client's kernel sends it again after a second, then two, then four, which
+     * a client with a connect timeout sees as a timeout. The operating system caps the queue: Linux
+     * at {@code net.core.somaxconn} (4096 since Linux 5.4, 128 before).
+     */
+    public Builder backlog(int connections) {
+      if (connections < 1) {
+        throw new IllegalArgumentException("backlog: " + connections + " (expected: >= 1)");
+      }
+      this.backlog = connections;
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.discovery.api.internal;
 
 import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.api.PickCounter;
 import dev.discovery.spi.IpAddresses;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
@@ -72,7 +73,7 @@ final class PickCounts {
   }
 
   /** One picker's counters: read-only once built, so a pick takes no lock and allocates nothing. */
-  static final class Table {
+  static final class Table implements PickCounter {
     private final IdentityHashMap<Endpoint, LongAdder> byInstance;
     private final LongAdder other;
 
@@ -82,7 +83,8 @@ final class PickCounts {
     }
 
     /** Counts a pick of {@code e}. */
-    void count(Endpoint e) {
+    @Override
+    public void count(Endpoint e) {
       LongAdder a = byInstance.get(e);
       (a != null ? a : other).increment();
     }

@@ -1,7 +1,9 @@
 package dev.discovery.api.internal;
 
 import dev.discovery.api.Balancer;
+import dev.discovery.api.Endpoint;
 import dev.discovery.api.EndpointSet;
+import dev.discovery.api.PickCounter;
 import dev.discovery.api.Policy;
 import dev.discovery.api.ResolutionError;
 import dev.discovery.api.ServiceWatch;
@@ -32,6 +34,13 @@ final class WatchHandle implements ServiceWatch {
   /** The target's pick counters, or null when the discovery counts no picks. */
   PickCounts pickCounts() {
     return shared.picks();
+  }
+
+  @Override
+  public PickCounter pickCounter(List<Endpoint> candidates) {
+    Objects.requireNonNull(candidates, "candidates");
+    PickCounts counts = shared.picks();
+    return counts == null ? PickCounter.NONE : counts.table(candidates);
   }
 
   @Override

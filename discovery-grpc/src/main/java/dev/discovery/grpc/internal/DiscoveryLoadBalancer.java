@@ -2,8 +2,10 @@ package dev.discovery.grpc.internal;
 
 import dev.discovery.api.DiscoveryObserver;
 import dev.discovery.api.Endpoint;
+import dev.discovery.api.PickCounter;
 import dev.discovery.api.Policies;
 import dev.discovery.api.Policy;
+import dev.discovery.api.ServiceWatch;
 import dev.discovery.grpc.DiscoveryGrpc;
 import dev.discovery.spi.CallFeedback;
 import dev.discovery.spi.Candidates;
@@ -82,6 +84,8 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
   private Status lastFailure; // the last TRANSIENT_FAILURE status of a subchannel
   private Status emptyStatus; // why there are no endpoints, when there are none
   private Map<String, String> setAttributes = Map.of(); // the snapshot's, for policies
+  private ServiceWatch watch; // where the addresses come from, or null (another resolver)
+  private PickCounter picks; // counts picks of the current slots, or null when not counted
   private boolean warnedNoHeader;
   private boolean shutdown;
 
@@ -137,6 +141,11 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
       }
     }
     List<Slot> removed = reconcile(groups, endpoints);
+    ServiceWatch w = resolved.getAttributes().get(DiscoveryNameResolver.WATCH);
+    if (w != null) {
+      watch = w;
+    }
+    countPicks();
     if (slots.isEmpty()) {
       String reason = resolved.getAttributes().get(DiscoveryNameResolver.EMPTY_REASON);
       emptyStatus =
@@ -207,6 +216,18 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
             updateState();
           }
         });
+  }
+
+  /**
+   * Counts picks with the watch's counters when its discovery counts them (the slots' endpoint
+   * instances, as the last resolution gave them).
+   */
+  private void countPicks() {
+    PickCounter c =
+        watch == null || slots.isEmpty()
+            ? PickCounter.NONE
+            : watch.pickCounter(endpointsOf(new ArrayList<>(slots.values())));
+    picks = c == PickCounter.NONE ? null : c;
   }
 
   /** The group's endpoint: the resolver's, else a plain one from its first address. */
@@ -390,10 +411,10 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
 
   private SubchannelPicker picker(Slot[] ready, PickResult none) {
     if (keyed != null) {
-      return DiscoveryPicker.keyed(keyed, warmTable, config.header(), ready, none);
+      return DiscoveryPicker.keyed(keyed, warmTable, config.header(), ready, none, picks);
     }
     if (ready.length == 0) {
-      return DiscoveryPicker.unkeyed(null, ready, none);
+      return DiscoveryPicker.unkeyed(null, ready, none, null);
     }
     // A keyed policy without a table failed to build one: random meanwhile.
     Policy policy = config.policy().keyed() ? Policies.random() : config.policy();
@@ -412,7 +433,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
           e);
       p = Policies.random().newPicker(candidates);
     }
-    return DiscoveryPicker.unkeyed(p, ready, none);
+    return DiscoveryPicker.unkeyed(p, ready, none, picks);
   }
 
   /** The last failure, said as the channel's: which target, how many endpoints, what failed. */
@@ -457,6 +478,7 @@ final class DiscoveryLoadBalancer extends LoadBalancer {
     slots.clear();
     keyed = null;
     warmTable = null;
+    picks = null;
   }
 
   /** How many subchannels are open (for tests). */

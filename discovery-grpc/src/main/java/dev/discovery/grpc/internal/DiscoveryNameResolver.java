@@ -52,6 +52,12 @@ final class DiscoveryNameResolver extends NameResolver {
   static final Attributes.Key<DiscoveryObserver> OBSERVER =
       Attributes.Key.create("dev.discovery.grpc.observer");
 
+  /**
+   * The watch the addresses come from, for the load balancer's {@link ServiceWatch#pickCounter}.
+   */
+  static final Attributes.Key<ServiceWatch> WATCH =
+      Attributes.Key.create("dev.discovery.grpc.watch");
+
   private final Target target;
   private final Discovery discovery;
   private final SynchronizationContext syncContext;
@@ -140,7 +146,8 @@ final class DiscoveryNameResolver extends NameResolver {
     Attributes.Builder attributes =
         Attributes.newBuilder()
             .set(SET_ATTRIBUTES, set.attributes())
-            .set(OBSERVER, discovery.observer());
+            .set(OBSERVER, discovery.observer())
+            .set(WATCH, watch);
     if (groups.isEmpty()) {
       attributes.set(EMPTY_REASON, emptyReason(target, set));
     }

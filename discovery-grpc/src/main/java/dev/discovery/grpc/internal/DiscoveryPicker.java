@@ -1,5 +1,6 @@
 package dev.discovery.grpc.internal;
 
+import dev.discovery.api.PickCounter;
 import dev.discovery.spi.Picker;
 import io.grpc.LoadBalancer.PickResult;
 import io.grpc.LoadBalancer.PickSubchannelArgs;
@@ -22,7 +23,9 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>Keyed policy, call without the header: a random READY subchannel.
  * </ul>
  *
- * With nothing READY, the call waits (something is connecting) or fails with the last failure.
+ * With nothing READY, the call waits (something is connecting) or fails with the last failure. When
+ * the watch's discovery counts picks, each pick of a subchannel is counted for its endpoint (a
+ * lookup by identity and an increment).
  */
 final class DiscoveryPicker extends SubchannelPicker {
   private final Picker<Slot> readyPicker; // unkeyed: over READY slots; null when none or keyed
@@ -31,6 +34,7 @@ final class DiscoveryPicker extends SubchannelPicker {
   private final Metadata.Key<String> header; // or null
   private final Slot[] ready;
   private final PickResult none;
+  private final PickCounter picks; // or null
 
   private DiscoveryPicker(
       Picker<Slot> readyPicker,
@@ -38,19 +42,25 @@ final class DiscoveryPicker extends SubchannelPicker {
       KeyedTable previous,
       Metadata.Key<String> header,
       Slot[] ready,
-      PickResult none) {
+      PickResult none,
+      PickCounter picks) {
     this.readyPicker = readyPicker;
     this.keyed = keyed;
     this.previous = previous;
     this.header = header;
     this.ready = ready;
     this.none = none;
+    this.picks = picks;
   }
 
-  /** For an unkeyed policy: {@code readyPicker} over {@code ready}, or {@code none} if empty. */
-  static DiscoveryPicker unkeyed(Picker<Slot> readyPicker, Slot[] ready, PickResult none) {
+  /**
+   * For an unkeyed policy: {@code readyPicker} over {@code ready}, or {@code none} if empty; picks
+   * counted by {@code picks}, or not if it is null.
+   */
+  static DiscoveryPicker unkeyed(
+      Picker<Slot> readyPicker, Slot[] ready, PickResult none, PickCounter picks) {
     return new DiscoveryPicker(
-        ready.length == 0 ? null : readyPicker, null, null, null, ready, none);
+        ready.length == 0 ? null : readyPicker, null, null, null, ready, none, picks);
   }
 
   /**
@@ -62,15 +72,16 @@ final class DiscoveryPicker extends SubchannelPicker {
       KeyedTable previous,
       Metadata.Key<String> header,
       Slot[] ready,
-      PickResult none) {
-    return new DiscoveryPicker(null, keyed, previous, header, ready, none);
+      PickResult none,
+      PickCounter picks) {
+    return new DiscoveryPicker(null, keyed, previous, header, ready, none, picks);
   }
 
   @Override
   public PickResult pickSubchannel(PickSubchannelArgs args) {
     if (keyed == null) {
       Picker<Slot> p = readyPicker;
-      return p == null ? none : p.pick().result;
+      return p == null ? none : picked(p.pick());
     }
     String key = header == null ? null : args.getHeaders().get(header);
     return key == null ? anyReady() : forKey(key);
@@ -81,27 +92,27 @@ final class DiscoveryPicker extends SubchannelPicker {
     if (r.length == 0) {
       return none;
     }
-    return r[r.length == 1 ? 0 : ThreadLocalRandom.current().nextInt(r.length)].result;
+    return picked(r[r.length == 1 ? 0 : ThreadLocalRandom.current().nextInt(r.length)]);
   }
 
   private PickResult forKey(String key) {
     KeyedTable k = keyed;
     Slot first = k.picker.pick(key);
     if (first.isReady()) {
-      return first.result;
+      return picked(first);
     }
     first.connectFromPicker();
     KeyedTable before = previous;
     if (before != null) {
       Slot had = before.picker.pick(key);
       if (had.isUsable()) {
-        return had.result;
+        return picked(had);
       }
     }
     for (int attempt = 1; attempt < k.attempts; attempt++) {
       Slot s = k.picker.pick(key, attempt);
       if (s.isReady()) {
-        return s.result;
+        return picked(s);
       }
     }
     Slot[] r = ready;
@@ -109,7 +120,15 @@ final class DiscoveryPicker extends SubchannelPicker {
       return none;
     }
     Slot s = r[Math.floorMod(key.hashCode(), r.length)];
-    return s.isReady() ? s.result : none;
+    return s.isReady() ? picked(s) : none;
+  }
+
+  private PickResult picked(Slot s) {
+    PickCounter c = picks;
+    if (c != null) {
+      c.count(s.endpoint);
+    }
+    return s.result;
   }
 
   @Override

@@ -273,6 +273,16 @@ class BadInputTest {
             "server (set on the builder): http://127.0.0.1:8001 is plain HTTP and a bearer token is configured: the token would travel unencrypted (expected: an https:// server, or no credentials, as for kubectl proxy)"),
         c(
             "ApiResolverProvider.builder()",
+            "maxResponseBytes(0)",
+            () -> ApiResolverProvider.builder().maxResponseBytes(0),
+            "maxResponseBytes: 0 (expected: > 0)"),
+        c(
+            "ApiResolverProvider.builder()",
+            "maxEventBytes(0)",
+            () -> ApiResolverProvider.builder().maxEventBytes(0),
+            "maxEventBytes: 0 (expected: > 0)"),
+        c(
+            "ApiResolverProvider.builder()",
             "caPem(\"not a certificate\")",
             () ->
                 ApiResolverProvider.builder()

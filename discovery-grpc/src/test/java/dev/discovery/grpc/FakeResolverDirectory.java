@@ -20,8 +20,20 @@ final class FakeResolverDirectory implements PodDirectory {
       Discovery.builder().provider(resolver).environment(Environment.empty()).build();
 
   FakeResolverDirectory() {
-    // The fake scheme is no channel target scheme until registered; channels pass the discovery.
-    DiscoveryGrpc.registerSchemes(NameResolverRegistry.getDefaultRegistry(), discovery);
+    registerFakeScheme(discovery);
+  }
+
+  /**
+   * Makes the testkit's {@code fake} scheme a channel target scheme of the default registry, once
+   * per JVM; channels pass their discovery ({@link DiscoveryGrpc#DISCOVERY}). Only that scheme:
+   * registering every scheme of a discovery that a test then closes would leave, say, {@code
+   * inhouse} bound to a closed discovery for the test classes after it.
+   */
+  static synchronized void registerFakeScheme(Discovery discovery) {
+    NameResolverRegistry registry = NameResolverRegistry.getDefaultRegistry();
+    if (registry.getProviderForScheme(FakeResolver.SCHEME) == null) {
+      registry.register(DiscoveryGrpc.nameResolverProvider(FakeResolver.SCHEME, discovery));
+    }
   }
 
   @Override

@@ -9,7 +9,6 @@ import dev.discovery.api.Environment;
 import dev.discovery.testkit.FakeResolver;
 import dev.discovery.testkit.FakeTarget;
 import io.grpc.ManagedChannel;
-import io.grpc.NameResolverRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,7 +41,7 @@ class PickCountingTest {
 
   @Test
   void randomAndStickyChannels_countEachCallAsOnePickOfTheEndpointThatServedIt() {
-    DiscoveryGrpc.registerSchemes(NameResolverRegistry.getDefaultRegistry(), discovery);
+    FakeResolverDirectory.registerFakeScheme(discovery);
     try (Pods pods = Pods.started(SUBNET, 3)) {
       web.publish(
           pods.all().stream()
@@ -81,7 +80,7 @@ class PickCountingTest {
     try (Discovery plain =
             Discovery.builder().provider(resolver).environment(Environment.empty()).build();
         Pods pods = Pods.started(SUBNET + 1, 2)) {
-      DiscoveryGrpc.registerSchemes(NameResolverRegistry.getDefaultRegistry(), plain);
+      FakeResolverDirectory.registerFakeScheme(plain);
       web.publish(
           pods.all().stream()
               .map(p -> Endpoint.of(p.address.getAddress(), p.address.getPort()))

@@ -124,6 +124,7 @@ class StickyWarmUpTest {
   private static final class Silent implements AutoCloseable {
     final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private final ServerSocket socket;
+    private final Thread acceptor;
 
     Silent(Pods.Pod pod) {
       try {
@@ -147,17 +148,28 @@ class StickyWarmUpTest {
               "silent-" + pod.name());
       t.setDaemon(true);
       t.start();
+      acceptor = t;
     }
 
+    /**
+     * Closes the listener, then, once its acceptor has ended, every connection it accepted: one
+     * accepted while closing would otherwise stay open and keep the pod's address from its server
+     * ("Address already in use").
+     */
     @Override
     public void close() {
       try {
         socket.close();
+        acceptor.join(Duration.ofSeconds(10).toMillis());
+        assertThat(acceptor.isAlive()).as("the acceptor of %s ended", socket).isFalse();
         for (Socket s : accepted) {
           s.close();
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
     }
   }

@@ -52,10 +52,17 @@ class ThirdPartySchemeTest {
     try (Pods pods = Pods.started(SUBNET, 3)) {
       InhouseResolverProvider.DIRECTORY.put(
           "greeter", pods.all().stream().map(p -> p.address).toList());
-      assertThat(DiscoveryGrpc.registerSchemes()).contains("inhouse");
+      // A registry of its own: another test class in this JVM may have registered the schemes in
+      // the default one already.
+      NameResolverRegistry fresh = new NameResolverRegistry();
+      assertThat(DiscoveryGrpc.registerSchemes(fresh, DiscoveryGrpc.sharedDiscovery()))
+          .contains("inhouse");
+      assertThat(fresh.getProviderForScheme("inhouse")).isNotNull();
+      assertThat(DiscoveryGrpc.registerSchemes(fresh, DiscoveryGrpc.sharedDiscovery()))
+          .isEmpty(); // idempotent
+      DiscoveryGrpc.registerSchemes(); // the default registry, which channels use
       assertThat(NameResolverRegistry.getDefaultRegistry().getProviderForScheme("inhouse"))
           .isNotNull();
-      assertThat(DiscoveryGrpc.registerSchemes()).isEmpty(); // idempotent
 
       ManagedChannel channel = Calls.random("inhouse:///greeter", null);
       try {

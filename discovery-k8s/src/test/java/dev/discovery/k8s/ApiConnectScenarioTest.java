@@ -63,6 +63,10 @@ class ApiConnectScenarioTest {
     f.start(explicit().tokenFile(tokenFile).build());
     ServiceWatch w = f.watch("k8s+api:///web.shop:http");
     f.awaitSet(w, s -> s.size() == 1);
+    // Both watches open: one still on its way with the old token would not hear the rotation.
+    await()
+        .atMost(ApiFixture.WAIT)
+        .until(() -> f.count("watch", "services") >= 1 && f.count("watch", "endpointslices") >= 1);
 
     String next = f.api.faults().rotateToken(Duration.ZERO);
     Files.writeString(dir.resolve("token.new"), next);

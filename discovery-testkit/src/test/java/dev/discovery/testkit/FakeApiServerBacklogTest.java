@@ -97,7 +97,9 @@ class FakeApiServerBacklogTest {
 
   private static void signal(Process server, String signal) throws Exception {
     int exit =
-        new ProcessBuilder("kill", "-" + signal, Long.toString(server.pid()))
+        // The shell's own kill: no procps needed.
+        new ProcessBuilder(
+                "/bin/sh", "-c", "kill -" + signal + " \"$1\"", "sh", Long.toString(server.pid()))
             .inheritIO()
             .start()
             .waitFor();
